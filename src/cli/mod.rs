@@ -1,0 +1,67 @@
+//! Command-line interface: clap argument structs and one function per command.
+
+mod generate;
+mod output;
+mod user;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Exit code of a successful run.
+pub const EXIT_OK: u8 = 0;
+/// Exit code of a failed run: bad input, an unknown id, an unreachable API.
+pub const EXIT_ERROR: u8 = 1;
+/// Exit code of a command-line usage error (clap's own).
+pub const EXIT_USAGE: u8 = 2;
+
+/// Audits who can reach which Anyscale cloud and project, with which role, and why.
+#[derive(Debug, Parser)]
+#[command(name = "permaudit", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The top-level commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// The `anyscale user` commands: list-permissions.
+    #[command(subcommand)]
+    User(user::UserCommand),
+    /// Writes a synthetic organization snapshot, deterministic from a seed (for benchmarks and tests).
+    Generate(generate::GenerateArgs),
+}
+
+/// Runs the command line of this process and returns its exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(if error.use_stderr() { EXIT_USAGE } else { EXIT_OK });
+        }
+    };
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(error) if is_broken_pipe(&error) => ExitCode::from(EXIT_OK),
+        Err(error) => {
+            eprintln!("Error: {error:#}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+/// Runs one parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<u8> {
+    match cli.command {
+        Command::User(command) => user::run(command),
+        Command::Generate(args) => generate::run(args),
+    }
+}
+
+/// A closed stdout (`permaudit ... | head`) is not an error.
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

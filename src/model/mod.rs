@@ -1,0 +1,15 @@
+//! The organization's domain model: ids, roles, members, groups, clouds, projects and their grants,
+//! and the snapshot file that stores one organization.
+
+mod ids;
+mod org;
+mod role;
+pub mod snapshot;
+
+pub use ids::{CloudId, GroupId, OrgId, ProjectId, UserId};
+pub use org::{
+    Binding, Cloud, CloudCollaborator, Group, GroupSource, Member, Membership, Organization, Project,
+    ProjectCollaborator,
+};
+pub use role::{DirectLevel, OrgRole, Role, UnknownRole};
+pub use snapshot::{Collection, Snapshot, SnapshotError, SNAPSHOT_FORMAT};

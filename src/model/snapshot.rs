@@ -1,0 +1,217 @@
+//! The snapshot file: one organization's raw data, versioned, loaded with errors that name the file and
+//! the field, and written atomically (`docs/snapshot-format.md`).
+
+use super::ids::OrgId;
+use super::org::{Cloud, Group, Member, Membership, Organization, Project};
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// The `format` value of the snapshot version this build reads and writes.
+pub const SNAPSHOT_FORMAT: &str = "permaudit-snapshot/1";
+
+/// Where and when a snapshot's data was collected, and whether the collection finished.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Collection {
+    pub collected_at: String,
+    pub source: String,
+    pub complete: bool,
+    /// One line per endpoint that could not be read, when `complete` is false.
+    pub gaps: Vec<String>,
+}
+
+/// An organization together with how it was collected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Snapshot {
+    pub organization: Organization,
+    pub collection: Collection,
+}
+
+/// Why a snapshot could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum SnapshotError {
+    #[error("cannot read snapshot `{path}`: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("cannot write snapshot `{path}`: {source}")]
+    Write { path: PathBuf, source: std::io::Error },
+    #[error("snapshot `{path}` is not valid JSON: {message}; the file may be truncated, collect it again")]
+    Syntax { path: PathBuf, message: String },
+    #[error("snapshot `{path}`, field `{field}`: {message}; see docs/snapshot-format.md")]
+    Field { path: PathBuf, field: String, message: String },
+    #[error("snapshot `{path}` has format `{found}`, but this permaudit reads `{SNAPSHOT_FORMAT}`; collect it again with this version")]
+    Format { path: PathBuf, found: String },
+    #[error("snapshot `{path}`, field `{field}`: the id `{id}` appears twice; ids must be unique")]
+    Duplicate { path: PathBuf, field: String, id: String },
+}
+
+/// The file layout, private so that the domain types stay free of format details.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SnapshotFile {
+    format: String,
+    organization_id: OrgId,
+    collected_at: String,
+    source: String,
+    complete: bool,
+    gaps: Vec<String>,
+    members: Vec<Member>,
+    groups: Vec<Group>,
+    memberships: Vec<Membership>,
+    clouds: Vec<Cloud>,
+    projects: Vec<Project>,
+}
+
+/// The same layout, borrowed, for writing without copying the organization.
+#[derive(Serialize)]
+struct SnapshotFileRef<'a> {
+    format: &'a str,
+    organization_id: &'a OrgId,
+    collected_at: &'a str,
+    source: &'a str,
+    complete: bool,
+    gaps: &'a [String],
+    members: &'a [Member],
+    groups: &'a [Group],
+    memberships: &'a [Membership],
+    clouds: &'a [Cloud],
+    projects: &'a [Project],
+}
+
+/// Reads only the `format` field, to tell a version mismatch from a malformed file.
+#[derive(Deserialize)]
+struct FormatProbe {
+    format: Option<serde_json::Value>,
+}
+
+impl Snapshot {
+    /// Loads and checks the snapshot at `path`.
+    pub fn load(path: &Path) -> Result<Snapshot, SnapshotError> {
+        let bytes = std::fs::read(path).map_err(|source| SnapshotError::Read { path: path.to_owned(), source })?;
+        Snapshot::from_slice(&bytes, path)
+    }
+
+    /// Parses and checks a snapshot held in memory; `path` names it in errors.
+    pub fn from_slice(bytes: &[u8], path: &Path) -> Result<Snapshot, SnapshotError> {
+        let file: SnapshotFile = match serde_json::from_slice(bytes) {
+            Ok(file) => file,
+            Err(error) => return Err(explain_parse_error(bytes, path, error)),
+        };
+        if file.format != SNAPSHOT_FORMAT {
+            return Err(SnapshotError::Format { path: path.to_owned(), found: file.format });
+        }
+        let snapshot = Snapshot {
+            organization: Organization {
+                id: file.organization_id,
+                members: file.members,
+                groups: file.groups,
+                memberships: file.memberships,
+                clouds: file.clouds,
+                projects: file.projects,
+            },
+            collection: Collection {
+                collected_at: file.collected_at,
+                source: file.source,
+                complete: file.complete,
+                gaps: file.gaps,
+            },
+        };
+        check_unique_ids(&snapshot.organization, path)?;
+        Ok(snapshot)
+    }
+
+    /// Writes the snapshot as JSON with stable key order.
+    pub fn to_writer<W: Write>(&self, writer: W) -> serde_json::Result<()> {
+        let organization = &self.organization;
+        let file = SnapshotFileRef {
+            format: SNAPSHOT_FORMAT,
+            organization_id: &organization.id,
+            collected_at: &self.collection.collected_at,
+            source: &self.collection.source,
+            complete: self.collection.complete,
+            gaps: &self.collection.gaps,
+            members: &organization.members,
+            groups: &organization.groups,
+            memberships: &organization.memberships,
+            clouds: &organization.clouds,
+            projects: &organization.projects,
+        };
+        serde_json::to_writer_pretty(writer, &file)
+    }
+
+    /// Writes the snapshot to `path` atomically: a reader sees the old file or the whole new one.
+    pub fn save(&self, path: &Path) -> Result<(), SnapshotError> {
+        crate::atomic::write_file(path, |out| {
+            let mut writer = BufWriter::new(out);
+            self.to_writer(&mut writer)?;
+            writer.write_all(b"\n")?;
+            writer.flush()
+        })
+        .map_err(|source| SnapshotError::Write { path: path.to_owned(), source })
+    }
+}
+
+fn explain_parse_error(bytes: &[u8], path: &Path, error: serde_json::Error) -> SnapshotError {
+    use serde_json::error::Category;
+    if matches!(error.classify(), Category::Syntax | Category::Eof | Category::Io) {
+        return SnapshotError::Syntax { path: path.to_owned(), message: error.to_string() };
+    }
+    if let Ok(probe) = serde_json::from_slice::<FormatProbe>(bytes) {
+        match probe.format {
+            Some(serde_json::Value::String(found)) if found == SNAPSHOT_FORMAT => {}
+            Some(other) => {
+                let found = match other {
+                    serde_json::Value::String(text) => text,
+                    value => value.to_string(),
+                };
+                return SnapshotError::Format { path: path.to_owned(), found };
+            }
+            None => {
+                return SnapshotError::Field {
+                    path: path.to_owned(),
+                    field: "format".to_owned(),
+                    message: format!("missing; a snapshot starts with \"format\": \"{SNAPSHOT_FORMAT}\""),
+                }
+            }
+        }
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    match serde_path_to_error::deserialize::<_, SnapshotFile>(&mut deserializer) {
+        Err(located) => SnapshotError::Field {
+            path: path.to_owned(),
+            field: located.path().to_string(),
+            message: located.inner().to_string(),
+        },
+        Ok(_) => SnapshotError::Field { path: path.to_owned(), field: ".".to_owned(), message: error.to_string() },
+    }
+}
+
+fn check_unique_ids(organization: &Organization, path: &Path) -> Result<(), SnapshotError> {
+    let members = organization.members.iter().map(|m| m.member_id());
+    first_duplicate(members, path, "members", "user_id")?;
+    let groups = organization.groups.iter().map(|g| g.id.as_str());
+    first_duplicate(groups, path, "groups", "id")?;
+    let clouds = organization.clouds.iter().map(|c| c.id.as_str());
+    first_duplicate(clouds, path, "clouds", "id")?;
+    let projects = organization.projects.iter().map(|p| p.id.as_str());
+    first_duplicate(projects, path, "projects", "id")
+}
+
+fn first_duplicate<'a>(
+    ids: impl Iterator<Item = &'a str>,
+    path: &Path,
+    list: &str,
+    key: &str,
+) -> Result<(), SnapshotError> {
+    let mut seen = HashSet::new();
+    for (position, id) in ids.enumerate() {
+        if !seen.insert(id) {
+            return Err(SnapshotError::Duplicate {
+                path: path.to_owned(),
+                field: format!("{list}[{position}].{key}"),
+                id: id.to_owned(),
+            });
+        }
+    }
+    Ok(())
+}

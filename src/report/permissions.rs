@@ -1,0 +1,285 @@
+//! The list-permissions document: `{org_owners, organization_id, users}` exactly as the official
+//! `anyscale user list-permissions` prints it, built from the engine's result.
+
+use super::pyjson::{self, write_spaces};
+use crate::resolve::{CloudAccess, MemberAccess, ProjectAccess, Resolution};
+use rayon::prelude::*;
+use serde::ser::{SerializeStruct, Serializer};
+use serde::Serialize;
+use std::io::{self, Write};
+
+/// The list-permissions document of a resolution, optionally narrowed to one member (R7).
+///
+/// It serializes with keys in alphabetical order at every level, which is both the official CLI's
+/// `sort_keys=True` order and the order `permaudit serve` sends.
+pub struct PermissionsDocument<'r, 'a> {
+    resolution: &'r Resolution<'a>,
+    only: Option<&'r MemberAccess>,
+}
+
+impl<'r, 'a> PermissionsDocument<'r, 'a> {
+    /// Returns the document for every member.
+    pub fn new(resolution: &'r Resolution<'a>) -> Self {
+        PermissionsDocument { resolution, only: None }
+    }
+
+    /// Returns the document narrowed to one member id; `None` when the id is not a member (R7).
+    pub fn for_member(resolution: &'r Resolution<'a>, member_id: &str) -> Option<Self> {
+        let only = resolution.member(member_id)?;
+        Some(PermissionsDocument { resolution, only: Some(only) })
+    }
+
+    /// Returns the members the `users` list holds (R5, R7).
+    fn users(&self) -> Vec<&'r MemberAccess> {
+        match self.only {
+            Some(access) if access.clouds.is_empty() => Vec::new(),
+            Some(access) => vec![access],
+            None => self.resolution.listed_members().collect(),
+        }
+    }
+
+    /// Writes the document as Python's `json.dumps(doc, indent=indent, sort_keys=True)` does, rendering
+    /// users in parallel chunks; the bytes are the same as serializing the document in one piece.
+    pub fn write_json<W: Write>(&self, mut writer: W, indent: usize) -> io::Result<()> {
+        let owners: Vec<OwnerView> = self.owner_views();
+        writer.write_all(b"{\n")?;
+        write_spaces(&mut writer, indent)?;
+        writer.write_all(b"\"org_owners\": ")?;
+        pyjson::write(&mut writer, &owners, indent, 1)?;
+        writer.write_all(b",\n")?;
+        write_spaces(&mut writer, indent)?;
+        writer.write_all(b"\"organization_id\": ")?;
+        pyjson::write(&mut writer, self.resolution.organization_id(), indent, 1)?;
+        writer.write_all(b",\n")?;
+        write_spaces(&mut writer, indent)?;
+        writer.write_all(b"\"users\": ")?;
+        self.write_users(&mut writer, indent)?;
+        writer.write_all(b"\n}")
+    }
+
+    fn write_users<W: Write>(&self, writer: &mut W, indent: usize) -> io::Result<()> {
+        const CHUNK: usize = 512;
+        const WINDOW: usize = 64;
+        let users = self.users();
+        if users.is_empty() {
+            return writer.write_all(b"[]");
+        }
+        writer.write_all(b"[")?;
+        let mut is_first = true;
+        for window in users.chunks(CHUNK * WINDOW) {
+            let rendered: Vec<io::Result<Vec<u8>>> =
+                window.par_chunks(CHUNK).map(|chunk| self.render_chunk(chunk, indent)).collect();
+            for chunk in rendered {
+                let chunk = chunk?;
+                // Every chunk starts with ",\n"; the very first user drops the comma.
+                writer.write_all(if is_first { &chunk[1..] } else { &chunk })?;
+                is_first = false;
+            }
+        }
+        writer.write_all(b"\n")?;
+        write_spaces(writer, indent)?;
+        writer.write_all(b"]")
+    }
+
+    fn render_chunk(&self, chunk: &[&MemberAccess], indent: usize) -> io::Result<Vec<u8>> {
+        let mut buffer = Vec::with_capacity(chunk.len() * 1024);
+        for access in chunk {
+            buffer.extend_from_slice(b",");
+            UserWriter { resolution: self.resolution, out: &mut buffer, indent }.user(access);
+        }
+        Ok(buffer)
+    }
+
+    fn owner_views(&self) -> Vec<OwnerView<'a>> {
+        let index = &self.resolution.index;
+        self.resolution
+            .org_owners()
+            .map(|access| {
+                let record = index.member_record(access.member);
+                OwnerView {
+                    is_service_account: record.is_service_account,
+                    user_email: &record.email,
+                    user_id: record.member_id(),
+                }
+            })
+            .collect()
+    }
+
+    fn user_view(&self, access: &'r MemberAccess) -> UserView<'r, 'a> {
+        UserView { resolution: self.resolution, access }
+    }
+}
+
+impl Serialize for PermissionsDocument<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let users: Vec<UserView> = self.users().into_iter().map(|access| self.user_view(access)).collect();
+        let mut document = serializer.serialize_struct("Permissions", 3)?;
+        document.serialize_field("org_owners", &self.owner_views())?;
+        document.serialize_field("organization_id", self.resolution.organization_id())?;
+        document.serialize_field("users", &users)?;
+        document.end()
+    }
+}
+
+/// Writes one `users[]` entry straight into bytes: the hot path of large organizations. It produces
+/// exactly what serializing [`UserView`] through [`pyjson`] produces, which the tests check.
+struct UserWriter<'o, 'r, 'a> {
+    resolution: &'r Resolution<'a>,
+    out: &'o mut Vec<u8>,
+    indent: usize,
+}
+
+impl UserWriter<'_, '_, '_> {
+    /// Starts a new line indented to `depth`.
+    fn line(&mut self, depth: usize) {
+        self.out.push(b'\n');
+        self.out.resize(self.out.len() + self.indent * depth, b' ');
+    }
+
+    fn key(&mut self, depth: usize, key: &str) {
+        self.line(depth);
+        self.out.push(b'"');
+        self.out.extend_from_slice(key.as_bytes());
+        self.out.extend_from_slice(b"\": ");
+    }
+
+    fn string_field(&mut self, depth: usize, key: &str, value: &str, last: bool) {
+        self.key(depth, key);
+        pyjson::push_str(self.out, value);
+        if !last {
+            self.out.push(b',');
+        }
+    }
+
+    /// Writes a user object whose opening brace sits at depth 2.
+    fn user(&mut self, access: &MemberAccess) {
+        let record = self.resolution.index.member_record(access.member);
+        self.line(2);
+        self.out.push(b'{');
+        self.key(3, "clouds");
+        self.list(3, &access.clouds, |writer, cloud| writer.cloud(cloud));
+        self.out.push(b',');
+        self.key(3, "is_service_account");
+        let flag: &[u8] = if record.is_service_account { b"true," } else { b"false," };
+        self.out.extend_from_slice(flag);
+        self.string_field(3, "user_email", &record.email, false);
+        self.string_field(3, "user_id", record.member_id(), true);
+        self.line(2);
+        self.out.push(b'}');
+    }
+
+    /// Writes a list whose key sits at `depth`; its items sit one level deeper.
+    fn list<T>(&mut self, depth: usize, items: &[T], mut item: impl FnMut(&mut Self, &T)) {
+        if items.is_empty() {
+            self.out.extend_from_slice(b"[]");
+            return;
+        }
+        self.out.push(b'[');
+        for (position, value) in items.iter().enumerate() {
+            if position > 0 {
+                self.out.push(b',');
+            }
+            self.line(depth + 1);
+            item(self, value);
+        }
+        self.line(depth);
+        self.out.push(b']');
+    }
+
+    fn cloud(&mut self, cloud: &CloudAccess) {
+        let record = self.resolution.index.cloud_record(cloud.cloud);
+        self.out.push(b'{');
+        self.string_field(5, "cloud_id", record.id.as_str(), false);
+        self.string_field(5, "cloud_name", &record.name, false);
+        self.key(5, "projects");
+        self.list(5, &cloud.projects, |writer, project| writer.project(project));
+        self.out.push(b',');
+        self.string_field(5, "role", cloud.role.as_str(), true);
+        self.line(4);
+        self.out.push(b'}');
+    }
+
+    fn project(&mut self, project: &ProjectAccess) {
+        let record = self.resolution.index.project_record(project.project);
+        self.out.push(b'{');
+        self.string_field(7, "project_id", record.id.as_str(), false);
+        self.string_field(7, "project_name", &record.name, false);
+        self.string_field(7, "role", project.role.as_str(), true);
+        self.line(6);
+        self.out.push(b'}');
+    }
+}
+
+#[derive(Serialize)]
+struct OwnerView<'a> {
+    is_service_account: bool,
+    user_email: &'a str,
+    user_id: &'a str,
+}
+
+struct UserView<'r, 'a> {
+    resolution: &'r Resolution<'a>,
+    access: &'r MemberAccess,
+}
+
+impl Serialize for UserView<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let record = self.resolution.index.member_record(self.access.member);
+        let clouds = self.access.clouds.iter().map(|cloud| CloudView { resolution: self.resolution, cloud });
+        let mut user = serializer.serialize_struct("User", 4)?;
+        user.serialize_field("clouds", &Sequence::new(clouds))?;
+        user.serialize_field("is_service_account", &record.is_service_account)?;
+        user.serialize_field("user_email", &record.email)?;
+        user.serialize_field("user_id", record.member_id())?;
+        user.end()
+    }
+}
+
+struct CloudView<'r, 'a> {
+    resolution: &'r Resolution<'a>,
+    cloud: &'r CloudAccess,
+}
+
+impl Serialize for CloudView<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let record = self.resolution.index.cloud_record(self.cloud.cloud);
+        let projects = self.cloud.projects.iter().map(|project| ProjectView { resolution: self.resolution, project });
+        let mut cloud = serializer.serialize_struct("Cloud", 4)?;
+        cloud.serialize_field("cloud_id", &record.id)?;
+        cloud.serialize_field("cloud_name", &record.name)?;
+        cloud.serialize_field("projects", &Sequence::new(projects))?;
+        cloud.serialize_field("role", &self.cloud.role)?;
+        cloud.end()
+    }
+}
+
+struct ProjectView<'r, 'a> {
+    resolution: &'r Resolution<'a>,
+    project: &'r ProjectAccess,
+}
+
+impl Serialize for ProjectView<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let record = self.resolution.index.project_record(self.project.project);
+        let mut project = serializer.serialize_struct("Project", 3)?;
+        project.serialize_field("project_id", &record.id)?;
+        project.serialize_field("project_name", &record.name)?;
+        project.serialize_field("role", &self.project.role)?;
+        project.end()
+    }
+}
+
+/// Serializes an iterator as a JSON array without collecting it first.
+struct Sequence<I>(I);
+
+impl<I> Sequence<I> {
+    fn new(items: I) -> Self {
+        Sequence(items)
+    }
+}
+
+impl<I: Iterator<Item = T> + Clone, T: Serialize> Serialize for Sequence<I> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.clone())
+    }
+}

@@ -1,0 +1,297 @@
+//! Property tests over generated organizations: every effective role equals the best over all
+//! derivation paths under R3/R4 (checked against a naive reference written from the spec, with no
+//! graph and no index), the provenance lists every path, and the output does not depend on the number
+//! of threads.
+
+use permaudit::model::*;
+use permaudit::report::permissions::PermissionsDocument;
+use permaudit::resolve::{resolve, Source};
+use permaudit::synth::{generate, Shape};
+use proptest::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+
+const LEVELS: [&str; 4] = ["owner", "collaborator", "unspecified", ""];
+const NAMES: [&str; 4] = ["a", "B", "é", "a"];
+const DIRECT: [DirectLevel; 3] = [DirectLevel::Owner, DirectLevel::Write, DirectLevel::Readonly];
+const ROLES: [Role; 3] = [Role::Owner, Role::Collaborator, Role::Readonly];
+
+type MemberSpec = (usize, bool, usize);
+type Grant = (usize, usize, usize);
+
+fn member_id(index: usize) -> String {
+    format!("usr_{index}")
+}
+
+/// Builds an organization; indices past the end of a list name unknown records on purpose.
+#[allow(clippy::type_complexity)]
+fn build(
+    (members, groups, clouds, parents, memberships, cloud_grants, project_grants, cloud_bindings, project_bindings): (
+        Vec<MemberSpec>,
+        Vec<(usize, bool)>,
+        usize,
+        Vec<usize>,
+        Vec<(usize, usize)>,
+        Vec<(usize, usize, Vec<usize>)>,
+        Vec<Grant>,
+        Vec<Grant>,
+        Vec<Grant>,
+    ),
+) -> Organization {
+    let member = |(i, &(level, sa, name)): (usize, &MemberSpec)| Member {
+        id: format!("idn_{i}"),
+        user_id: Some(UserId(member_id(i))),
+        email: format!("{}@x.com", NAMES[name]),
+        name: NAMES[name].to_owned(),
+        created_at: "2024-01-01T00:00:00+00:00".to_owned(),
+        permission_level: LEVELS[level].to_owned(),
+        base_role: None,
+        additional_roles: vec![],
+        is_service_account: sa,
+    };
+    let group = |(i, &(role, deleted)): (usize, &(usize, bool))| Group {
+        id: GroupId(format!("ug_{i}")),
+        name: NAMES[i % 4].to_owned(),
+        source: GroupSource::User,
+        org_role: [None, Some(OrgRole::Collaborator), Some(OrgRole::Owner)][role],
+        created_at: String::new(),
+        updated_at: String::new(),
+        deleted_at: deleted.then(|| "2025-01-01T00:00:00+00:00".to_owned()),
+    };
+    let mut organization = Organization {
+        id: OrgId("org_prop".to_owned()),
+        members: members.iter().enumerate().map(member).collect(),
+        groups: groups.iter().enumerate().map(group).collect(),
+        memberships: memberships
+            .iter()
+            .map(|&(group, user)| Membership {
+                group_id: GroupId(format!("ug_{group}")),
+                group_name: String::new(),
+                user_ids: vec![UserId(member_id(user))],
+            })
+            .collect(),
+        clouds: (0..clouds)
+            .map(|i| Cloud {
+                id: CloudId(format!("cld_{i}")),
+                name: NAMES[i % 4].to_owned(),
+                collaborators: vec![],
+                bindings: vec![],
+            })
+            .collect(),
+        projects: parents
+            .iter()
+            .enumerate()
+            .map(|(i, &parent)| Project {
+                id: ProjectId(format!("prj_{i}")),
+                name: NAMES[(i + 1) % 4].to_owned(),
+                parent_cloud_id: CloudId(format!("cld_{parent}")),
+                collaborators: vec![],
+                bindings: vec![],
+            })
+            .collect(),
+    };
+    for (cloud, user, levels) in cloud_grants {
+        if let Some(cloud) = organization.clouds.get_mut(cloud) {
+            let levels = levels.iter().map(|&level| DIRECT[level]).collect();
+            cloud.collaborators.push(CloudCollaborator { user_id: UserId(member_id(user)), levels });
+        }
+    }
+    for (project, user, level) in project_grants {
+        if let Some(project) = organization.projects.get_mut(project) {
+            project.collaborators.push(ProjectCollaborator { user_id: UserId(member_id(user)), level: DIRECT[level] });
+        }
+    }
+    let binding =
+        |group: usize, role: usize| Binding { role: ROLES[role], groups: vec![GroupId(format!("ug_{group}"))] };
+    for (cloud, group, role) in cloud_bindings {
+        if let Some(cloud) = organization.clouds.get_mut(cloud) {
+            cloud.bindings.push(binding(group, role));
+        }
+    }
+    for (project, group, role) in project_bindings {
+        if let Some(project) = organization.projects.get_mut(project) {
+            project.bindings.push(binding(group, role));
+        }
+    }
+    organization
+}
+
+fn organizations() -> impl Strategy<Value = Organization> {
+    (
+        prop::collection::vec((0usize..4, prop::bool::weighted(0.2), 0usize..4), 0..8),
+        prop::collection::vec((0usize..3, prop::bool::weighted(0.2)), 0..4),
+        1usize..4,
+        prop::collection::vec(0usize..4, 0..6),
+        prop::collection::vec((0usize..5, 0usize..9), 0..12),
+        prop::collection::vec((0usize..4, 0usize..9, prop::collection::vec(0usize..3, 1..3)), 0..14),
+        prop::collection::vec((0usize..6, 0usize..9, 0usize..3), 0..18),
+        prop::collection::vec((0usize..4, 0usize..5, 0usize..3), 0..6),
+        prop::collection::vec((0usize..6, 0usize..5, 0usize..3), 0..8),
+    )
+        .prop_map(build)
+}
+
+/// A path, named by ids: `direct owner` or `group ug_1: collaborator`.
+type Paths = BTreeSet<String>;
+/// Member id -> cloud id -> (role, paths, project id -> (role, paths)).
+type Access = BTreeMap<String, BTreeMap<String, (Role, Paths, BTreeMap<String, (Role, Paths)>)>>;
+
+fn direct_path(level: DirectLevel) -> String {
+    format!("direct {level}")
+}
+
+fn group_path(group: &str, role: Role) -> String {
+    format!("group {group}: {role}")
+}
+
+/// The naive reference: R1–R8 read straight off the organization's lists, by id.
+fn reference(organization: &Organization) -> (Vec<String>, Access) {
+    let live: BTreeMap<&str, &Group> =
+        organization.groups.iter().filter(|g| !g.is_deleted()).map(|g| (g.id.as_str(), g)).collect();
+    let groups_of = |id: &str| -> Vec<&Group> {
+        let mut groups: Vec<&Group> = organization
+            .memberships
+            .iter()
+            .filter(|m| m.user_ids.iter().any(|u| u.as_str() == id))
+            .filter_map(|m| live.get(m.group_id.as_str()).copied())
+            .collect();
+        groups.dedup_by_key(|g| g.id.clone());
+        groups
+    };
+    let mut members: Vec<&Member> = organization.members.iter().collect();
+    members.sort_by(|a, b| (&a.email, a.member_id()).cmp(&(&b.email, b.member_id())));
+    let mut owners = Vec::new();
+    let mut access = Access::new();
+    for member in members {
+        let id = member.member_id();
+        let groups = groups_of(id);
+        let level = member.permission_level.as_str();
+        let group_roles: Vec<OrgRole> = groups.iter().filter_map(|g| g.org_role).collect();
+        if !member.is_service_account && (level == "owner" || group_roles.contains(&OrgRole::Owner)) {
+            owners.push(id.to_owned());
+        }
+        if !(level == "owner" || level == "collaborator" || !group_roles.is_empty()) {
+            continue;
+        }
+        let reaches = |bindings: &[Binding], paths: &mut Vec<(Option<DirectLevel>, Role, String)>| {
+            for binding in bindings {
+                for group in &groups {
+                    if binding.groups.contains(&group.id) {
+                        paths.push((None, binding.role, group_path(group.id.as_str(), binding.role)));
+                    }
+                }
+            }
+        };
+        let mut clouds = BTreeMap::new();
+        for cloud in &organization.clouds {
+            let mut paths = Vec::new();
+            for collaborator in cloud.collaborators.iter().filter(|c| c.user_id.as_str() == id) {
+                for &level in &collaborator.levels {
+                    paths.push((Some(level), level.role(), direct_path(level)));
+                }
+            }
+            reaches(&cloud.bindings, &mut paths);
+            if paths.is_empty() {
+                continue;
+            }
+            let has = |level| paths.iter().any(|(direct, _, _)| *direct == Some(level));
+            let role = if has(DirectLevel::Owner) {
+                Role::Owner
+            } else if has(DirectLevel::Readonly) {
+                Role::Readonly
+            } else {
+                paths.iter().map(|(_, role, _)| (*role).min(Role::Collaborator)).max().unwrap()
+            };
+            let names = paths.iter().map(|(_, _, name)| name.clone()).collect();
+            clouds.insert(cloud.id.to_string(), (role, names, BTreeMap::new()));
+        }
+        for project in &organization.projects {
+            let Some((cloud_role, _, projects)) = clouds.get_mut(project.parent_cloud_id.as_str()) else { continue };
+            let mut paths = Vec::new();
+            for collaborator in project.collaborators.iter().filter(|c| c.user_id.as_str() == id) {
+                paths.push((Some(collaborator.level), collaborator.level.role(), direct_path(collaborator.level)));
+            }
+            reaches(&project.bindings, &mut paths);
+            let Some(best) = paths.iter().map(|(_, role, _)| *role).max() else { continue };
+            let role = if *cloud_role == Role::Readonly && best != Role::Owner { Role::Readonly } else { best };
+            let names = paths.iter().map(|(_, _, name)| name.clone()).collect();
+            projects.insert(project.id.to_string(), (role, names));
+        }
+        if !clouds.is_empty() {
+            access.insert(id.to_owned(), clouds);
+        }
+    }
+    (owners, access)
+}
+
+/// The engine's answer, in the reference's shape.
+fn engine(organization: &Organization) -> (Vec<String>, Access) {
+    let resolution = resolve(organization);
+    let index = &resolution.index;
+    let name = |source: &Source| match *source {
+        Source::Direct(level) => direct_path(level),
+        Source::Group { group, role } => group_path(index.group_record(group).id.as_str(), role),
+    };
+    let owners = resolution.org_owners().map(|a| index.member_record(a.member).member_id().to_owned()).collect();
+    let mut access = Access::new();
+    for member in resolution.listed_members() {
+        let mut clouds = BTreeMap::new();
+        for cloud in &member.clouds {
+            let projects = cloud
+                .projects
+                .iter()
+                .map(|p| {
+                    (index.project_record(p.project).id.to_string(), (p.role, p.sources.iter().map(name).collect()))
+                })
+                .collect();
+            let id = index.cloud_record(cloud.cloud).id.to_string();
+            clouds.insert(id, (cloud.role, cloud.sources.iter().map(name).collect(), projects));
+        }
+        access.insert(index.member_record(member.member).member_id().to_owned(), clouds);
+    }
+    (owners, access)
+}
+
+fn render(organization: &Organization, threads: usize) -> Vec<u8> {
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+    pool.install(|| {
+        let resolution = resolve(organization);
+        let mut bytes = Vec::new();
+        PermissionsDocument::new(&resolution).write_json(&mut bytes, 2).unwrap();
+        bytes
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn every_role_is_the_best_over_all_paths_and_every_path_is_kept(organization in organizations()) {
+        prop_assert_eq!(engine(&organization), reference(&organization));
+    }
+
+    #[test]
+    fn output_does_not_depend_on_thread_count(organization in organizations()) {
+        prop_assert_eq!(render(&organization, 1), render(&organization, 3));
+    }
+
+    #[test]
+    fn the_streamed_writer_equals_plain_serialization(organization in organizations()) {
+        let resolution = resolve(&organization);
+        let document = PermissionsDocument::new(&resolution);
+        let mut streamed = Vec::new();
+        document.write_json(&mut streamed, 2).unwrap();
+        prop_assert_eq!(String::from_utf8(streamed).unwrap(), permaudit::report::pyjson::to_string(&document, 2));
+    }
+}
+
+#[test]
+fn a_larger_synthetic_organization_renders_the_same_on_one_and_many_threads() {
+    let shape = Shape { members: 3000, groups: 30, group_size: 40, clouds: 6, projects: 120, grants: 40_000, seed: 11 };
+    let organization = generate(&shape);
+    let single = render(&organization, 1);
+    assert_eq!(single, render(&organization, 4));
+    let resolution = resolve(&organization);
+    let document = PermissionsDocument::new(&resolution);
+    assert_eq!(String::from_utf8(single).unwrap(), permaudit::report::pyjson::to_string(&document, 2));
+    assert_eq!(engine(&organization), reference(&organization));
+}
