@@ -2,6 +2,11 @@
 
 use std::process::ExitCode;
 
+/// mimalloc: parsing and resolving a large organization makes millions of small allocations, which
+/// it serves markedly faster than the system allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     permaudit::cli::main()
 }

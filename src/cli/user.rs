@@ -142,7 +142,7 @@ fn report_anomalies(resolution: &Resolution) {
     let counts: Vec<String> = AnomalyKind::ALL
         .iter()
         .filter_map(|&kind| {
-            let count = resolution.anomalies.iter().filter(|anomaly| anomaly.kind == kind).count();
+            let count = resolution.anomalies.iter().filter(|anomaly| anomaly.kind() == kind).count();
             (count > 0).then(|| format!("{count} {kind}"))
         })
         .collect();

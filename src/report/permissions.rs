@@ -65,13 +65,14 @@ impl<'r, 'a> PermissionsDocument<'r, 'a> {
             return writer.write_all(b"[]");
         }
         writer.write_all(b"[")?;
+        let fragments = Fragments::new(self.resolution, indent);
         let mut is_first = true;
         for window in users.chunks(CHUNK * WINDOW) {
             let rendered: Vec<io::Result<Vec<u8>>> =
-                window.par_chunks(CHUNK).map(|chunk| self.render_chunk(chunk, indent)).collect();
+                window.par_chunks(CHUNK).map(|chunk| self.render_chunk(chunk, indent, &fragments)).collect();
             for chunk in rendered {
                 let chunk = chunk?;
-                // Every chunk starts with ",\n"; the very first user drops the comma.
+                // Every user starts with ",\n"; the very first one drops the comma.
                 writer.write_all(if is_first { &chunk[1..] } else { &chunk })?;
                 is_first = false;
             }
@@ -81,11 +82,11 @@ impl<'r, 'a> PermissionsDocument<'r, 'a> {
         writer.write_all(b"]")
     }
 
-    fn render_chunk(&self, chunk: &[&MemberAccess], indent: usize) -> io::Result<Vec<u8>> {
+    fn render_chunk(&self, chunk: &[&MemberAccess], indent: usize, fragments: &Fragments) -> io::Result<Vec<u8>> {
         let mut buffer = Vec::with_capacity(chunk.len() * 1024);
         for access in chunk {
             buffer.extend_from_slice(b",");
-            UserWriter { resolution: self.resolution, out: &mut buffer, indent }.user(access);
+            UserWriter { resolution: self.resolution, out: &mut buffer, indent, fragments }.user(access);
         }
         Ok(buffer)
     }
@@ -121,12 +122,55 @@ impl Serialize for PermissionsDocument<'_, '_> {
     }
 }
 
+/// The opening of every cloud and project entry, up to its list of projects or its role, rendered once:
+/// the same cloud or project appears in the entries of many users.
+struct Fragments {
+    clouds: Vec<Vec<u8>>,
+    projects: Vec<Vec<u8>>,
+}
+
+impl Fragments {
+    fn new(resolution: &Resolution<'_>, indent: usize) -> Fragments {
+        let render = |fill: &dyn Fn(&mut UserWriter)| {
+            let mut out = Vec::new();
+            let empty = Fragments { clouds: Vec::new(), projects: Vec::new() };
+            fill(&mut UserWriter { resolution, out: &mut out, indent, fragments: &empty });
+            out
+        };
+        let index = &resolution.index;
+        let clouds = (0..index.clouds.len() as u32)
+            .map(|cloud| {
+                let record = index.cloud_record(cloud);
+                render(&|writer| {
+                    writer.out.push(b'{');
+                    writer.string_field(5, "cloud_id", record.id.as_str(), false);
+                    writer.string_field(5, "cloud_name", &record.name, false);
+                    writer.key(5, "projects");
+                })
+            })
+            .collect();
+        let projects = (0..index.projects.len() as u32)
+            .map(|project| {
+                let record = index.project_record(project);
+                render(&|writer| {
+                    writer.out.push(b'{');
+                    writer.string_field(7, "project_id", record.id.as_str(), false);
+                    writer.string_field(7, "project_name", &record.name, false);
+                    writer.key(7, "role");
+                })
+            })
+            .collect();
+        Fragments { clouds, projects }
+    }
+}
+
 /// Writes one `users[]` entry straight into bytes: the hot path of large organizations. It produces
 /// exactly what serializing [`UserView`] through [`pyjson`] produces, which the tests check.
 struct UserWriter<'o, 'r, 'a> {
     resolution: &'r Resolution<'a>,
     out: &'o mut Vec<u8>,
     indent: usize,
+    fragments: &'r Fragments,
 }
 
 impl UserWriter<'_, '_, '_> {
@@ -187,11 +231,7 @@ impl UserWriter<'_, '_, '_> {
     }
 
     fn cloud(&mut self, cloud: &CloudAccess) {
-        let record = self.resolution.index.cloud_record(cloud.cloud);
-        self.out.push(b'{');
-        self.string_field(5, "cloud_id", record.id.as_str(), false);
-        self.string_field(5, "cloud_name", &record.name, false);
-        self.key(5, "projects");
+        self.out.extend_from_slice(&self.fragments.clouds[cloud.cloud as usize]);
         self.list(5, &cloud.projects, |writer, project| writer.project(project));
         self.out.push(b',');
         self.string_field(5, "role", cloud.role.as_str(), true);
@@ -200,11 +240,8 @@ impl UserWriter<'_, '_, '_> {
     }
 
     fn project(&mut self, project: &ProjectAccess) {
-        let record = self.resolution.index.project_record(project.project);
-        self.out.push(b'{');
-        self.string_field(7, "project_id", record.id.as_str(), false);
-        self.string_field(7, "project_name", &record.name, false);
-        self.string_field(7, "role", project.role.as_str(), true);
+        self.out.extend_from_slice(&self.fragments.projects[project.project as usize]);
+        pyjson::push_str(self.out, project.role.as_str());
         self.line(6);
         self.out.push(b'}');
     }

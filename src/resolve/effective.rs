@@ -1,10 +1,9 @@
 //! Effective roles: for each member, in parallel, the org role (R1, R2), the cloud roles (R3), the
 //! project roles (R4) and every grant behind each role, plus the anomalies met (R9).
 
-use super::anomaly::{Anomaly, AnomalyKind, Subject};
+use super::anomaly::Anomaly;
 use super::graph::{AccessGraph, Edge, Node};
 use super::index::{CloudIx, GroupIx, MemberIx, OrgIndex, ProjectIx};
-use super::provenance::describe_source;
 use super::rules::{cloud_role, project_role, Source};
 use crate::model::{OrgRole, Role};
 use petgraph::visit::EdgeRef;
@@ -82,7 +81,7 @@ impl<'a> Resolution<'a> {
         }
         // Anomalies arrive in a deterministic order (build order, then member order); a stable sort by
         // kind groups them without comparing strings.
-        anomalies.par_sort_by_key(|anomaly| anomaly.kind);
+        anomalies.par_sort_by_key(|anomaly| anomaly.kind());
         Resolution { index, graph, members, anomalies }
     }
 
@@ -129,12 +128,13 @@ impl MemberResolver<'_, '_> {
         let mut anomalies = Vec::new();
         let reach = self.reach();
         if record.is_service_account && record.level_role() == Some(OrgRole::Owner) {
-            anomalies.push(self.service_account_owner());
+            anomalies.push(Anomaly::ServiceAccountOwner { member: self.member });
         }
         let is_org_owner = !record.is_service_account && reach.base.iter().any(|base| base.role() == OrgRole::Owner);
         let clouds = if reach.base.is_empty() {
             if !reach.clouds.is_empty() || !reach.projects.is_empty() {
-                anomalies.push(self.no_base_role(&reach));
+                let (cloud_grants, project_grants) = (reach.clouds.len(), reach.projects.len());
+                anomalies.push(Anomaly::NoBaseRole { member: self.member, cloud_grants, project_grants });
             }
             Vec::new()
         } else {
@@ -194,7 +194,7 @@ impl MemberResolver<'_, '_> {
             let Some(role) = cloud_role(&sources) else { continue };
             let best = sources.iter().map(|source| source.on_cloud()).max().unwrap_or(role);
             if role < best {
-                anomalies.push(self.readonly_restriction(run[0].0, best));
+                anomalies.push(Anomaly::ReadonlyRestriction { member: self.member, cloud: run[0].0, best });
             }
             clouds.push(CloudAccess { cloud: run[0].0, role, sources, projects: Vec::new() });
         }
@@ -210,7 +210,7 @@ impl MemberResolver<'_, '_> {
         let Some(parent) = self.graph.project_parent[project as usize] else { return };
         let Ok(position) = clouds.binary_search_by_key(&parent, |access| access.cloud) else {
             for &source in &sources {
-                anomalies.push(self.orphan(project, parent, source));
+                anomalies.push(Anomaly::OrphanProjectGrant { member: self.member, project, cloud: parent, source });
             }
             return;
         };
@@ -218,67 +218,8 @@ impl MemberResolver<'_, '_> {
         let Some(role) = project_role(&sources, cloud.role) else { return };
         let best = sources.iter().map(|source| source.granted()).max().unwrap_or(role);
         if role < best {
-            anomalies.push(self.project_capped(project, parent, best));
+            anomalies.push(Anomaly::ProjectRoleCapped { member: self.member, project, cloud: parent, best });
         }
         cloud.projects.push(ProjectAccess { project, role, sources });
-    }
-
-    fn who(&self) -> (Subject, &str) {
-        let record = self.index.member_record(self.member);
-        (Subject::user(record.member_id()), record.email.as_str())
-    }
-
-    fn service_account_owner(&self) -> Anomaly {
-        let (user, email) = self.who();
-        let detail = format!("service account `{email}` is recorded as `owner`; service accounts are never org owners");
-        Anomaly::new(AnomalyKind::ServiceAccountOwner, vec![user], detail)
-    }
-
-    fn no_base_role(&self, reach: &Reach) -> Anomaly {
-        let (user, email) = self.who();
-        let level = &self.index.member_record(self.member).permission_level;
-        let detail = format!(
-            "`{email}` has permission level `{level}` and no org role from a group, so its {} cloud and {} project grants give nothing",
-            reach.clouds.len(),
-            reach.projects.len()
-        );
-        Anomaly::new(AnomalyKind::NoBaseRole, vec![user], detail)
-    }
-
-    fn readonly_restriction(&self, cloud: CloudIx, best: Role) -> Anomaly {
-        let (user, email) = self.who();
-        let record = self.index.cloud_record(cloud);
-        let detail = format!(
-            "`{email}` holds direct readonly on cloud `{}`, which restricts a `{best}` grant there to `readonly`",
-            record.name
-        );
-        Anomaly::new(AnomalyKind::ReadonlyRestriction, vec![user, Subject::cloud(record.id.as_str())], detail)
-    }
-
-    fn project_capped(&self, project: ProjectIx, cloud: CloudIx, best: Role) -> Anomaly {
-        let (user, email) = self.who();
-        let (project, cloud) = (self.index.project_record(project), self.index.cloud_record(cloud));
-        let detail = format!(
-            "`{email}` is granted `{best}` on project `{}`, capped to `readonly` by the readonly role on cloud `{}`",
-            project.name, cloud.name
-        );
-        let subjects = vec![user, Subject::project(project.id.as_str()), Subject::cloud(cloud.id.as_str())];
-        Anomaly::new(AnomalyKind::ProjectRoleCapped, subjects, detail)
-    }
-
-    fn orphan(&self, project: ProjectIx, cloud: CloudIx, source: Source) -> Anomaly {
-        let (user, email) = self.who();
-        let (project, cloud) = (self.index.project_record(project), self.index.cloud_record(cloud));
-        let detail = format!(
-            "`{email}` holds {} on project `{}` but no role on its cloud `{}`; the grant is dropped",
-            describe_source(self.index, source),
-            project.name,
-            cloud.name
-        );
-        let mut subjects = vec![user, Subject::project(project.id.as_str()), Subject::cloud(cloud.id.as_str())];
-        if let Source::Group { group, .. } = source {
-            subjects.push(Subject::group(self.index.group_record(group).id.as_str()));
-        }
-        Anomaly::new(AnomalyKind::OrphanProjectGrant, subjects, detail)
     }
 }

@@ -1,11 +1,12 @@
 //! The access graph: members, groups, clouds and projects as nodes; memberships, direct grants, group
 //! grants and project containment as edges. References that cannot be followed become anomalies.
 
-use super::anomaly::{Anomaly, AnomalyKind, Subject};
+use super::anomaly::{Anomaly, Place};
 use super::index::{CloudIx, GroupIx, MemberIx, OrgIndex, ProjectIx};
 use crate::model::{Binding, DirectLevel, Role};
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 /// A node of the access graph.
@@ -44,8 +45,17 @@ pub struct AccessGraph {
 /// What a deleted group still carries, counted for its anomaly.
 #[derive(Default)]
 struct DeletedUse {
-    members: usize,
+    memberships: usize,
     bindings: usize,
+}
+
+/// The edges into one cloud or project, resolved from ids independently of every other resource.
+#[derive(Default)]
+struct ResourceEdges {
+    direct: Vec<(MemberIx, DirectLevel)>,
+    groups: Vec<(GroupIx, Role)>,
+    deleted_bindings: Vec<GroupIx>,
+    anomalies: Vec<Anomaly>,
 }
 
 struct Builder<'i, 'a> {
@@ -124,10 +134,6 @@ impl<'i, 'a> Builder<'i, 'a> {
         Builder { index, graph, deleted: BTreeMap::new() }
     }
 
-    fn anomaly(&mut self, kind: AnomalyKind, subjects: Vec<Subject>, detail: String) {
-        self.graph.anomalies.push(Anomaly::new(kind, subjects, detail));
-    }
-
     fn add_projects(&mut self) {
         for project in 0..self.index.projects.len() as ProjectIx {
             let record = self.index.project_record(project);
@@ -137,146 +143,137 @@ impl<'i, 'a> Builder<'i, 'a> {
                     let (from, to) = (self.graph.cloud_node(cloud), self.graph.project_node(project));
                     self.graph.graph.add_edge(from, to, Edge::Contains);
                 }
-                None => self.anomaly(
-                    AnomalyKind::UnknownCloud,
-                    vec![Subject::project(record.id.as_str()), Subject::cloud(record.parent_cloud_id.as_str())],
-                    format!(
-                        "project `{}` names parent cloud `{}`, which is not in the organization; its grants are ignored",
-                        record.name, record.parent_cloud_id
-                    ),
-                ),
+                None => self.graph.anomalies.push(Anomaly::UnknownCloud { project }),
             }
         }
-    }
-
-    /// Returns the group's index when it is known and not deleted; records why otherwise.
-    fn live_group(&mut self, group_id: &str, place: Subject, is_binding: bool) -> Option<GroupIx> {
-        let Some(group) = self.index.group(group_id) else {
-            let detail = format!("{place} names group `{group_id}`, which is not in the organization; ignored");
-            self.anomaly(AnomalyKind::UnknownGroup, vec![Subject::group(group_id), place], detail);
-            return None;
-        };
-        if self.index.group_record(group).is_deleted() {
-            let usage = self.deleted.entry(group).or_default();
-            if is_binding {
-                usage.bindings += 1;
-            } else {
-                usage.members += 1;
-            }
-            return None;
-        }
-        Some(group)
-    }
-
-    /// Returns the member's index when known; records an unknown-member anomaly otherwise.
-    fn known_member(&mut self, user_id: &str, place: Subject) -> Option<MemberIx> {
-        let member = self.index.member(user_id);
-        if member.is_none() {
-            let detail = format!("{place} names user `{user_id}`, who is not a member of the organization; ignored");
-            self.anomaly(AnomalyKind::UnknownMember, vec![Subject::user(user_id), place], detail);
-        }
-        member
     }
 
     fn add_memberships(&mut self) {
-        for membership in &self.index.organization.memberships {
-            let place = Subject::group(membership.group_id.as_str());
-            let group = match self.index.group(membership.group_id.as_str()) {
-                Some(group) if self.index.group_record(group).is_deleted() => {
-                    self.deleted.entry(group).or_default().members += membership.user_ids.len();
-                    continue;
-                }
-                Some(group) => group,
-                None => {
-                    let detail = format!(
-                        "a membership list names group `{}` ({}), which is not in the organization; its {} members are ignored",
-                        membership.group_id, membership.group_name, membership.user_ids.len()
-                    );
-                    self.anomaly(AnomalyKind::UnknownGroup, vec![place], detail);
-                    continue;
-                }
+        let index = self.index;
+        for membership in &index.organization.memberships {
+            let Some(group) = index.group(membership.group_id.as_str()) else {
+                self.graph.anomalies.push(Anomaly::UnknownGroup {
+                    group_id: membership.group_id.to_string(),
+                    place: None,
+                    members: membership.user_ids.len(),
+                });
+                continue;
             };
-            for user_id in &membership.user_ids {
-                if let Some(member) = self.known_member(user_id.as_str(), place.clone()) {
-                    let (from, to) = (self.graph.member_node(member), self.graph.group_node(group));
-                    self.graph.graph.add_edge(from, to, Edge::MemberOf);
-                }
+            if index.group_record(group).is_deleted() {
+                self.deleted.entry(group).or_default().memberships += membership.user_ids.len();
+                continue;
             }
-        }
-    }
-
-    fn add_bindings(&mut self, bindings: &[Binding], target: NodeIndex, place: &Subject) {
-        for binding in bindings {
-            for group_id in &binding.groups {
-                let Some(group) = self.live_group(group_id.as_str(), place.clone(), true) else {
-                    continue;
-                };
-                if binding.role == Role::Owner && place.kind == super::SubjectKind::Cloud {
-                    let detail = format!(
-                        "group `{}` holds `owner` on {place}; groups cannot own clouds, so it counts as `collaborator`",
-                        self.index.group_record(group).name
-                    );
-                    self.anomaly(
-                        AnomalyKind::GroupOwnerOnCloud,
-                        vec![Subject::group(group_id.as_str()), place.clone()],
-                        detail,
-                    );
+            for user_id in &membership.user_ids {
+                match index.member(user_id.as_str()) {
+                    Some(member) => {
+                        let (from, to) = (self.graph.member_node(member), self.graph.group_node(group));
+                        self.graph.graph.add_edge(from, to, Edge::MemberOf);
+                    }
+                    None => self
+                        .graph
+                        .anomalies
+                        .push(Anomaly::UnknownMember { user_id: user_id.to_string(), place: Place::Group(group) }),
                 }
-                let from = self.graph.group_node(group);
-                self.graph.graph.add_edge(from, target, Edge::GroupGrant(binding.role));
             }
         }
     }
 
     fn add_cloud_grants(&mut self) {
-        for cloud in 0..self.index.clouds.len() as CloudIx {
-            let record = self.index.cloud_record(cloud);
-            let place = Subject::cloud(record.id.as_str());
-            let target = self.graph.cloud_node(cloud);
-            for collaborator in &record.collaborators {
-                let Some(member) = self.known_member(collaborator.user_id.as_str(), place.clone()) else {
-                    continue;
-                };
-                for &level in &collaborator.levels {
-                    let from = self.graph.member_node(member);
-                    self.graph.graph.add_edge(from, target, Edge::Direct(level));
-                }
-            }
-            self.add_bindings(&record.bindings, target, &place);
+        let index = self.index;
+        let edges: Vec<ResourceEdges> = (0..index.clouds.len() as CloudIx)
+            .into_par_iter()
+            .map(|cloud| {
+                let record = index.cloud_record(cloud);
+                let collaborators = record.collaborators.iter().flat_map(|collaborator| {
+                    collaborator.levels.iter().map(|&level| (collaborator.user_id.as_str(), level))
+                });
+                resource_edges(index, collaborators, &record.bindings, Place::Cloud(cloud))
+            })
+            .collect();
+        for (cloud, resource) in edges.into_iter().enumerate() {
+            let target = self.graph.cloud_node(cloud as CloudIx);
+            self.add_resource(target, resource);
         }
     }
 
     fn add_project_grants(&mut self) {
-        for project in 0..self.index.projects.len() as ProjectIx {
-            if self.graph.project_parent[project as usize].is_none() {
-                continue;
-            }
-            let record = self.index.project_record(project);
-            let place = Subject::project(record.id.as_str());
-            let target = self.graph.project_node(project);
-            for collaborator in &record.collaborators {
-                let Some(member) = self.known_member(collaborator.user_id.as_str(), place.clone()) else {
-                    continue;
-                };
-                let from = self.graph.member_node(member);
-                self.graph.graph.add_edge(from, target, Edge::Direct(collaborator.level));
-            }
-            self.add_bindings(&record.bindings, target, &place);
+        let index = self.index;
+        let parents = &self.graph.project_parent;
+        let edges: Vec<ResourceEdges> = (0..index.projects.len() as ProjectIx)
+            .into_par_iter()
+            .map(|project| {
+                // The grants of a project whose cloud is unknown are ignored (its anomaly is recorded).
+                if parents[project as usize].is_none() {
+                    return ResourceEdges::default();
+                }
+                let record = index.project_record(project);
+                let collaborators = record.collaborators.iter().map(|c| (c.user_id.as_str(), c.level));
+                resource_edges(index, collaborators, &record.bindings, Place::Project(project))
+            })
+            .collect();
+        for (project, resource) in edges.into_iter().enumerate() {
+            let target = self.graph.project_node(project as ProjectIx);
+            self.add_resource(target, resource);
         }
+    }
+
+    fn add_resource(&mut self, target: NodeIndex, resource: ResourceEdges) {
+        for (member, level) in resource.direct {
+            let from = self.graph.member_node(member);
+            self.graph.graph.add_edge(from, target, Edge::Direct(level));
+        }
+        for (group, role) in resource.groups {
+            let from = self.graph.group_node(group);
+            self.graph.graph.add_edge(from, target, Edge::GroupGrant(role));
+        }
+        for group in resource.deleted_bindings {
+            self.deleted.entry(group).or_default().bindings += 1;
+        }
+        self.graph.anomalies.extend(resource.anomalies);
     }
 
     fn finish(mut self) -> AccessGraph {
         for (group, usage) in std::mem::take(&mut self.deleted) {
-            let record = self.index.group_record(group);
-            let detail = format!(
-                "group `{}` was deleted at {}; its {} memberships and {} grants are ignored",
-                record.name,
-                record.deleted_at.as_deref().unwrap_or("an unknown time"),
-                usage.members,
-                usage.bindings
-            );
-            self.anomaly(AnomalyKind::DeletedGroup, vec![Subject::group(record.id.as_str())], detail);
+            let DeletedUse { memberships, bindings } = usage;
+            self.graph.anomalies.push(Anomaly::DeletedGroup { group, memberships, bindings });
         }
         self.graph
     }
+}
+
+/// Resolves the ids of one resource's direct grants and bindings.
+fn resource_edges<'a>(
+    index: &OrgIndex<'_>,
+    collaborators: impl Iterator<Item = (&'a str, DirectLevel)>,
+    bindings: &[Binding],
+    place: Place,
+) -> ResourceEdges {
+    let mut edges = ResourceEdges::default();
+    for (user_id, level) in collaborators {
+        match index.member(user_id) {
+            Some(member) => edges.direct.push((member, level)),
+            None => edges.anomalies.push(Anomaly::UnknownMember { user_id: user_id.to_owned(), place }),
+        }
+    }
+    for binding in bindings {
+        for group_id in &binding.groups {
+            let Some(group) = index.group(group_id.as_str()) else {
+                edges.anomalies.push(Anomaly::UnknownGroup {
+                    group_id: group_id.to_string(),
+                    place: Some(place),
+                    members: 0,
+                });
+                continue;
+            };
+            if index.group_record(group).is_deleted() {
+                edges.deleted_bindings.push(group);
+                continue;
+            }
+            if let (Role::Owner, Place::Cloud(cloud)) = (binding.role, place) {
+                edges.anomalies.push(Anomaly::GroupOwnerOnCloud { group, cloud });
+            }
+            edges.groups.push((group, binding.role));
+        }
+    }
+    edges
 }

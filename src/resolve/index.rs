@@ -1,7 +1,7 @@
 //! Dense indices over an organization's members, groups, clouds and projects, numbered in output order
 //! (R6), so that sorting a member's entries is sorting small integers.
 
-use super::anomaly::{Anomaly, AnomalyKind, Subject};
+use super::anomaly::{Anomaly, Subject};
 use crate::model::Organization;
 use rustc_hash::FxHashMap as HashMap;
 
@@ -117,11 +117,7 @@ fn id_map<'a>(
     for (index, &position) in order.iter().enumerate() {
         let id = id_of(position);
         if map.contains_key(id) {
-            duplicates.push(Anomaly::new(
-                AnomalyKind::DuplicateId,
-                vec![subject(id)],
-                "the id appears more than once; only the first record is used".to_owned(),
-            ));
+            duplicates.push(Anomaly::DuplicateId { subject: subject(id) });
             continue;
         }
         // Indices fit in u32: an organization has far fewer than four billion records.

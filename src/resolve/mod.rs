@@ -9,7 +9,7 @@ mod index;
 mod provenance;
 mod rules;
 
-pub use anomaly::{Anomaly, AnomalyKind, Subject, SubjectKind};
+pub use anomaly::{Anomaly, AnomalyKind, Place, Subject, SubjectKind};
 pub use effective::{BaseSource, CloudAccess, MemberAccess, ProjectAccess, Resolution};
 pub use graph::{AccessGraph, Edge, Node};
 pub use index::{CloudIx, GroupIx, MemberIx, OrgIndex, ProjectIx};

@@ -26,7 +26,7 @@ fn check_scenario(scenario: &str) {
     let expected = std::fs::read_to_string(repo_path(&format!("fixtures/scenarios/{scenario}/expected.json"))).unwrap();
     assert_eq!(render_text(&snapshot), expected, "list-permissions output of scenario {scenario}");
     let resolution = resolve(&snapshot.organization);
-    assert_eq!(anomaly_keys(&resolution.anomalies), expected_anomalies(scenario), "anomalies of scenario {scenario}");
+    assert_eq!(anomaly_keys(&resolution), expected_anomalies(scenario), "anomalies of scenario {scenario}");
 }
 
 #[test]
@@ -135,4 +135,26 @@ fn r9_anomalies_are_counted_on_stderr() {
         message.contains("10 anomalies in the organization's data: 1 service-account-owner, 1 no-base-role"),
         "{message}"
     );
+}
+
+#[test]
+fn r9_every_anomaly_says_what_was_ignored_in_words() {
+    let snapshot = load("fixtures/scenarios/r9-anomalies/org.json");
+    let resolution = resolve(&snapshot.organization);
+    let details: Vec<String> = resolution.anomalies.iter().map(|anomaly| anomaly.detail(&resolution.index)).collect();
+    let expected = [
+        "service account `svc@example.com` is recorded as `owner`; service accounts are never org owners",
+        "`b@example.com` has permission level `unspecified` and no org role from a group, so its 1 cloud and 0 project grants give nothing",
+        "group `owners-on-cloud` holds `owner` on cloud `prod`; groups cannot own clouds, so it counts as `collaborator`",
+        "`a@example.com` holds direct readonly on cloud `prod`, which restricts a `collaborator` grant there to `readonly`",
+        "`a@example.com` is granted `collaborator` on project `train`, capped to `readonly` by the readonly role on cloud `prod`",
+        "`a@example.com` holds direct write on project `notes` but no role on its cloud `dev`; the grant is dropped",
+        "group `deleted` was deleted at 2025-01-01T00:00:00+00:00; its 1 memberships and 1 grants are ignored",
+        "group ug_own names user `usr_x`, who is not a member of the organization; ignored",
+        "a membership list names group `ug_missing`, which is not in the organization; its 1 members are ignored",
+        "project `lost` names parent cloud `cld_nowhere`, which is not in the organization; its grants are ignored",
+    ];
+    for sentence in expected {
+        assert!(details.iter().any(|detail| detail == sentence), "missing: {sentence}\nin: {details:#?}");
+    }
 }

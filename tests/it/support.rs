@@ -2,7 +2,7 @@
 
 use permaudit::model::Snapshot;
 use permaudit::report::permissions::PermissionsDocument;
-use permaudit::resolve::{resolve, Anomaly};
+use permaudit::resolve::{resolve, Resolution};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -50,12 +50,13 @@ pub fn render_text(snapshot: &Snapshot) -> String {
 }
 
 /// Returns anomalies as `(code, ["kind id", ...])`, sorted, for comparison with `anomalies.json`.
-pub fn anomaly_keys(anomalies: &[Anomaly]) -> Vec<(String, Vec<String>)> {
-    let mut keys: Vec<(String, Vec<String>)> = anomalies
+pub fn anomaly_keys(resolution: &Resolution) -> Vec<(String, Vec<String>)> {
+    let mut keys: Vec<(String, Vec<String>)> = resolution
+        .anomalies
         .iter()
         .map(|anomaly| {
-            let subjects = anomaly.subjects.iter().map(|subject| subject.to_string()).collect();
-            (anomaly.kind.code().to_owned(), subjects)
+            let subjects = anomaly.subjects(&resolution.index).iter().map(|subject| subject.to_string()).collect();
+            (anomaly.kind().code().to_owned(), subjects)
         })
         .collect();
     keys.sort();
