@@ -6,6 +6,7 @@
 
 pub mod atomic;
 pub mod cli;
+pub mod collect;
 pub mod model;
 pub mod report;
 pub mod resolve;

@@ -1,7 +1,9 @@
 //! Command-line interface: clap argument structs and one function per command.
 
+mod collect;
 mod generate;
 mod output;
+pub mod source;
 mod user;
 
 use clap::{Parser, Subcommand};
@@ -13,6 +15,9 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_ERROR: u8 = 1;
 /// Exit code of a command-line usage error (clap's own).
 pub const EXIT_USAGE: u8 = 2;
+/// Exit code of a collection that gave up on some endpoint after its retries: no result is reported
+/// as complete.
+pub const EXIT_INCOMPLETE: u8 = 3;
 
 /// Audits who can reach which Anyscale cloud and project, with which role, and why.
 #[derive(Debug, Parser)]
@@ -28,6 +33,8 @@ pub enum Command {
     /// The `anyscale user` commands: list-permissions.
     #[command(subcommand)]
     User(user::UserCommand),
+    /// Reads the organization from the Anyscale API and writes its snapshot.
+    Collect(collect::CollectArgs),
     /// Writes a synthetic organization snapshot, deterministic from a seed (for benchmarks and tests).
     Generate(generate::GenerateArgs),
 }
@@ -46,7 +53,7 @@ pub fn main() -> ExitCode {
         Err(error) if is_broken_pipe(&error) => ExitCode::from(EXIT_OK),
         Err(error) => {
             eprintln!("Error: {error:#}");
-            ExitCode::from(EXIT_ERROR)
+            ExitCode::from(if source::is_incomplete(&error) { EXIT_INCOMPLETE } else { EXIT_ERROR })
         }
     }
 }
@@ -55,6 +62,7 @@ pub fn main() -> ExitCode {
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::User(command) => user::run(command),
+        Command::Collect(args) => collect::run(args),
         Command::Generate(args) => generate::run(args),
     }
 }

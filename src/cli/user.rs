@@ -1,15 +1,15 @@
 //! `permaudit user ...`: the official `anyscale user` commands, with the same options and output.
 
 use super::output::{info, phase, start_clock};
+use super::source::load_organization;
 use super::EXIT_OK;
-use crate::model::Snapshot;
 use crate::report::permissions::PermissionsDocument;
 use crate::report::{pyyaml, yaml_value};
 use crate::resolve::{resolve, AnomalyKind, Resolution};
-use anyhow::{bail, Context};
+use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
 use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 /// The `user` subcommands.
@@ -36,7 +36,7 @@ pub enum PermissionsFormat {
 /// Options of `user list-permissions`, as the official CLI has them.
 #[derive(Debug, Args)]
 pub struct ListPermissionsArgs {
-    /// Snapshot file to read the organization from.
+    /// Snapshot file to read the organization from (default: collect it live from the Anyscale API).
     #[arg(long, value_name = "FILE")]
     pub org: Option<PathBuf>,
     /// Filter to a specific user ID. If not provided, lists permissions for all users.
@@ -58,22 +58,6 @@ pub fn run(command: UserCommand) -> anyhow::Result<u8> {
     match command {
         UserCommand::ListPermissions(args) => list_permissions(args),
     }
-}
-
-/// Loads the organization named by `--org`.
-pub fn load_organization(org: Option<&Path>) -> anyhow::Result<Snapshot> {
-    let Some(path) = org else {
-        bail!("no organization to read: pass `--org FILE` with a snapshot (see docs/snapshot-format.md)");
-    };
-    let snapshot = Snapshot::load(path)?;
-    if !snapshot.collection.complete {
-        eprintln!(
-            "Warning: snapshot `{}` is incomplete ({}); results may miss access",
-            path.display(),
-            snapshot.collection.gaps.join("; ")
-        );
-    }
-    Ok(snapshot)
 }
 
 fn list_permissions(args: ListPermissionsArgs) -> anyhow::Result<u8> {

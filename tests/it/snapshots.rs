@@ -94,9 +94,16 @@ fn an_unknown_field_is_refused() {
 fn a_missing_file_and_a_missing_org_say_what_to_do() {
     let message = refused("/nonexistent/org.json");
     assert!(message.contains("cannot read snapshot"), "{message}");
-    let output = permaudit(&["user", "list-permissions"]);
+    let home = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_permaudit"))
+        .args(["user", "list-permissions"])
+        .env_remove("ANYSCALE_CLI_TOKEN")
+        .env("HOME", home.path())
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(1));
-    assert!(stderr(&output).contains("--org FILE"));
+    let message = stderr(&output);
+    assert!(message.contains("ANYSCALE_CLI_TOKEN") && message.contains("`--org FILE`"), "{message}");
 }
 
 #[test]

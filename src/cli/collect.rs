@@ -1,0 +1,58 @@
+//! `permaudit collect`: reads an organization from the Anyscale API and writes its snapshot.
+
+use super::output::{info, start_clock};
+use super::source::{collect_live, LiveOptions};
+use super::{EXIT_INCOMPLETE, EXIT_OK};
+use anyhow::Context;
+use clap::Args;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Options of `collect`.
+#[derive(Debug, Args)]
+pub struct CollectArgs {
+    /// Where to write the snapshot (atomically: a reader never sees a half-written file).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Per-cloud and per-project requests in flight at once.
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub concurrency: u32,
+    /// Attempts per request before giving up; 429, 5xx, timeouts and dropped connections are retried
+    /// with backoff, honouring Retry-After.
+    #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub attempts: u32,
+    /// Seconds before one request times out.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub timeout: u64,
+}
+
+/// Collects and writes the snapshot; an incomplete collection is written marked incomplete, exit 3.
+pub fn run(args: CollectArgs) -> anyhow::Result<u8> {
+    start_clock();
+    let options = LiveOptions {
+        concurrency: args.concurrency as usize,
+        attempts: args.attempts,
+        timeout: Duration::from_secs(args.timeout),
+    };
+    let collected = collect_live(&options)?;
+    let snapshot = &collected.snapshot;
+    snapshot.save(&args.out).with_context(|| "the collection succeeded but its snapshot could not be written")?;
+    let organization = &snapshot.organization;
+    info(&format!(
+        "Collected {} members, {} groups, {} clouds and {} projects in {} requests; wrote {}",
+        organization.members.len(),
+        organization.groups.len(),
+        organization.clouds.len(),
+        organization.projects.len(),
+        collected.requests,
+        args.out.display()
+    ));
+    if snapshot.collection.complete {
+        return Ok(EXIT_OK);
+    }
+    eprintln!("Error: the collection is incomplete; the snapshot is marked `\"complete\": false`. Gave up on:");
+    for gap in &snapshot.collection.gaps {
+        eprintln!("  - {gap}");
+    }
+    Ok(EXIT_INCOMPLETE)
+}

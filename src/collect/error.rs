@@ -1,0 +1,28 @@
+//! Why a collection failed, with messages that name the endpoint and say what to do.
+
+/// A failure to configure, reach or read the Anyscale API.
+#[derive(Debug, thiserror::Error)]
+pub enum CollectError {
+    #[error(
+        "no Anyscale token: set ANYSCALE_CLI_TOKEN, or write {{\"cli_token\": \"...\"}} to ~/.anyscale/credentials.json, or pass `--org FILE` to read a snapshot"
+    )]
+    MissingToken,
+    #[error("cannot read the credentials file `{path}`: {reason}; it must hold {{\"cli_token\": \"...\"}}")]
+    Credentials { path: String, reason: String },
+    #[error(
+        "ANYSCALE_HOST `{host}` is not a valid http:// or https:// URL; set it to e.g. https://console.anyscale.com"
+    )]
+    BadHost { host: String },
+    #[error("cannot reach the Anyscale API at {host} ({reason}); check ANYSCALE_HOST and the network")]
+    Unreachable { host: String, reason: String },
+    #[error("the token was refused by {host} (401 on `{endpoint}`); check ANYSCALE_CLI_TOKEN or ~/.anyscale/credentials.json")]
+    Unauthorized { host: String, endpoint: String },
+    #[error("`{endpoint}` answered {status}: {detail}")]
+    Status { endpoint: String, status: u16, detail: String },
+    #[error("gave up on `{endpoint}` after {attempts} attempts: {last}")]
+    GaveUp { endpoint: String, attempts: u32, last: String },
+    #[error("unexpected response from `{endpoint}`: {message}")]
+    Malformed { endpoint: String, message: String },
+    #[error("cannot start the HTTP client: {0}")]
+    Client(String),
+}

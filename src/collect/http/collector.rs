@@ -1,0 +1,212 @@
+//! A whole collection: the organization's lists, then every cloud's and project's grants concurrently
+//! under a limit. A resource that cannot be read after every retry becomes a gap: the snapshot is then
+//! marked incomplete, never passed off as complete.
+
+use super::client::ApiClient;
+use super::wire::{
+    cloud_id, project_id, CloudCollaboratorItem, CloudItem, Collaborator, Memberships, Policy, ProjectCollaboratorItem,
+    ProjectItem, Single, UserGroup, UserInfo,
+};
+use crate::collect::error::CollectError;
+use crate::model::{
+    Binding, Cloud, CloudCollaborator, Collection, OrgId, Organization, Project, ProjectCollaborator, Snapshot,
+};
+use futures_util::stream::{self, StreamExt};
+use indicatif::{ProgressBar, ProgressStyle};
+use reqwest::Method;
+
+/// How a collection runs.
+#[derive(Clone, Debug)]
+pub struct CollectOptions {
+    /// Per-cloud and per-project requests in flight at once.
+    pub concurrency: usize,
+    /// Shows a progress bar on stderr (only sensible when stderr is a terminal).
+    pub progress: bool,
+}
+
+impl Default for CollectOptions {
+    fn default() -> Self {
+        CollectOptions { concurrency: 16, progress: false }
+    }
+}
+
+/// A finished collection and what it cost.
+pub struct Collected {
+    /// The organization; `collection.complete` is false when some resource could not be read.
+    pub snapshot: Snapshot,
+    /// HTTP requests sent, retries included.
+    pub requests: u64,
+}
+
+/// The grants of one resource, or why they could not be read.
+struct Grants<C> {
+    collaborators: Vec<C>,
+    bindings: Vec<Binding>,
+}
+
+/// Collects the organization that the client's token belongs to.
+pub async fn collect(client: &ApiClient, options: &CollectOptions) -> Result<Collected, CollectError> {
+    let collected_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+    // The first call checks the host and the token, as the official CLI does.
+    let info: Single<UserInfo> = match client.call(Method::GET, "/api/v2/userinfo/", &[], None).await {
+        Err(CollectError::GaveUp { last, .. }) => {
+            return Err(CollectError::Unreachable { host: client.host().to_owned(), reason: last })
+        }
+        other => other?,
+    };
+    let organization_id = info.result.organization_id().map(str::to_owned).ok_or_else(|| CollectError::Malformed {
+        endpoint: "GET /api/v2/userinfo/".to_owned(),
+        message: "no organization id in `organization_ids` or `organizations`".to_owned(),
+    })?;
+    let (members, groups, memberships, clouds, projects) = tokio::try_join!(
+        client.all_pages::<Collaborator>(Method::GET, "/api/v2/organization_collaborators/", None),
+        client.all_pages::<UserGroup>(Method::GET, "/api/v2/user_groups/", None),
+        client.call::<Single<Memberships>>(Method::GET, "/api/v2/user_groups/memberships/list", &[], None),
+        client.all_pages::<CloudItem>(Method::GET, "/api/v2/clouds/", None),
+        client.all_pages::<ProjectItem>(Method::GET, "/api/v2/projects/", None),
+    )?;
+    let progress = progress_bar(options.progress, clouds.len() + projects.len());
+    let (cloud_grants, project_grants) = tokio::join!(
+        fetch_all(clouds.iter().map(|cloud| cloud_grants(client, &cloud.id)), options.concurrency, &progress),
+        fetch_all(projects.iter().map(|project| project_grants(client, &project.id)), options.concurrency, &progress),
+    );
+    progress.finish_and_clear();
+    let mut gaps = Vec::new();
+    let mut organization = Organization {
+        id: OrgId(organization_id),
+        members: members.into_iter().map(Into::into).collect(),
+        groups: groups.into_iter().map(Into::into).collect(),
+        memberships: memberships.result.groups.into_iter().map(Into::into).collect(),
+        clouds: clouds
+            .into_iter()
+            .zip(cloud_grants)
+            .map(|(cloud, grants)| build_cloud(cloud, grants, &mut gaps))
+            .collect::<Result<_, _>>()?,
+        projects: projects
+            .into_iter()
+            .zip(project_grants)
+            .map(|(project, grants)| build_project(project, grants, &mut gaps))
+            .collect::<Result<_, _>>()?,
+    };
+    organization.normalize();
+    gaps.sort();
+    let collection = Collection { collected_at, source: client.host().to_owned(), complete: gaps.is_empty(), gaps };
+    Ok(Collected { snapshot: Snapshot { organization, collection }, requests: client.requests() })
+}
+
+fn progress_bar(visible: bool, total: usize) -> ProgressBar {
+    if !visible {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(total as u64);
+    if let Ok(style) = ProgressStyle::with_template("collecting grants {bar:40} {pos}/{len} clouds and projects") {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// Runs the fetches with at most `concurrency` in flight and returns their results in input order.
+async fn fetch_all<F, T>(fetches: impl Iterator<Item = F>, concurrency: usize, progress: &ProgressBar) -> Vec<T>
+where
+    F: std::future::Future<Output = T>,
+{
+    let mut results: Vec<(usize, T)> = stream::iter(fetches.enumerate())
+        .map(|(position, fetch)| async move { (position, fetch.await) })
+        .buffer_unordered(concurrency.max(1))
+        .inspect(|_| progress.inc(1))
+        .collect()
+        .await;
+    results.sort_by_key(|(position, _)| *position);
+    results.into_iter().map(|(_, result)| result).collect()
+}
+
+/// Percent-encodes an id for use as one path segment.
+fn segment(id: &str) -> String {
+    let mut encoded = String::with_capacity(id.len());
+    for byte in id.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            encoded.push(byte as char);
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    encoded
+}
+
+async fn cloud_grants(client: &ApiClient, id: &str) -> Result<Grants<CloudCollaborator>, CollectError> {
+    let search = format!("/api/v2/clouds/{}/collaborators/users/search", segment(id));
+    let body = serde_json::json!({});
+    let collaborators = client.all_pages::<CloudCollaboratorItem>(Method::POST, &search, Some(&body)).await?;
+    let policy: Single<Policy> =
+        client.call(Method::GET, &format!("/api/v2/policy/cloud/{}", segment(id)), &[], None).await?;
+    Ok(Grants {
+        collaborators: collaborators.into_iter().map(Into::into).collect(),
+        bindings: policy.result.bindings.into_iter().map(Into::into).collect(),
+    })
+}
+
+async fn project_grants(client: &ApiClient, id: &str) -> Result<Grants<ProjectCollaborator>, CollectError> {
+    let list = format!("/api/v2/projects/{}/collaborators/users", segment(id));
+    let collaborators = client.all_pages::<ProjectCollaboratorItem>(Method::GET, &list, None).await?;
+    let policy: Single<Policy> =
+        client.call(Method::GET, &format!("/api/v2/policy/project/{}", segment(id)), &[], None).await?;
+    Ok(Grants {
+        collaborators: collaborators.into_iter().map(Into::into).collect(),
+        bindings: policy.result.bindings.into_iter().map(Into::into).collect(),
+    })
+}
+
+/// Takes a resource's grants, or records the gap; a refused token stops the whole collection.
+fn grants_or_gap<C>(
+    grants: Result<Grants<C>, CollectError>,
+    gaps: &mut Vec<String>,
+) -> Result<Grants<C>, CollectError> {
+    match grants {
+        Ok(grants) => Ok(grants),
+        Err(error @ CollectError::Unauthorized { .. }) => Err(error),
+        Err(error) => {
+            gaps.push(error.to_string());
+            Ok(Grants { collaborators: Vec::new(), bindings: Vec::new() })
+        }
+    }
+}
+
+fn build_cloud(
+    cloud: CloudItem,
+    grants: Result<Grants<CloudCollaborator>, CollectError>,
+    gaps: &mut Vec<String>,
+) -> Result<Cloud, CollectError> {
+    let grants = grants_or_gap(grants, gaps)?;
+    Ok(Cloud {
+        id: cloud_id(&cloud.id),
+        name: cloud.name,
+        collaborators: grants.collaborators,
+        bindings: grants.bindings,
+    })
+}
+
+fn build_project(
+    project: ProjectItem,
+    grants: Result<Grants<ProjectCollaborator>, CollectError>,
+    gaps: &mut Vec<String>,
+) -> Result<Project, CollectError> {
+    let grants = grants_or_gap(grants, gaps)?;
+    Ok(Project {
+        id: project_id(&project.id),
+        name: project.name,
+        parent_cloud_id: cloud_id(project.parent_cloud_id.as_deref().unwrap_or_default()),
+        collaborators: grants.collaborators,
+        bindings: grants.bindings,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::segment;
+
+    #[test]
+    fn ids_are_encoded_as_path_segments() {
+        assert_eq!(segment("cld_1-a.b~c"), "cld_1-a.b~c");
+        assert_eq!(segment("a/b c"), "a%2Fb%20c");
+    }
+}

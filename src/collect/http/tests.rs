@@ -1,0 +1,141 @@
+//! The client against a loopback stub that answers from a script: each test states exactly what the
+//! server does (statuses, Retry-After, short pages, dropped connections) and checks what the client
+//! sends and concludes.
+
+use super::client::ApiClient;
+use super::retry::RetryPolicy;
+use crate::collect::{ApiConfig, CollectError, Token};
+use reqwest::Method;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+/// One scripted answer: a status with headers and body, or a dropped connection.
+enum Reply {
+    Answer { status: u16, headers: Vec<(&'static str, &'static str)>, body: String },
+    Drop,
+}
+
+fn ok(body: &str) -> Reply {
+    Reply::Answer { status: 200, headers: vec![], body: body.to_owned() }
+}
+
+fn status(status: u16, body: &str) -> Reply {
+    Reply::Answer { status, headers: vec![], body: body.to_owned() }
+}
+
+/// Serves the replies in order, one connection each, and records every request head.
+async fn stub(replies: Vec<Reply>) -> (String, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    tokio::spawn(async move {
+        for reply in replies {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut buffer = vec![0u8; 65536];
+            let read = socket.read(&mut buffer).await.unwrap();
+            log.lock().unwrap().push(String::from_utf8_lossy(&buffer[..read]).into_owned());
+            if let Reply::Answer { status, headers, body } = reply {
+                let mut head =
+                    format!("HTTP/1.1 {status} X\r\ncontent-length: {}\r\nconnection: close\r\n", body.len());
+                for (name, value) in headers {
+                    head.push_str(&format!("{name}: {value}\r\n"));
+                }
+                let response = format!("{head}\r\n{body}");
+                socket.write_all(response.as_bytes()).await.unwrap();
+            }
+        }
+    });
+    (address, seen)
+}
+
+fn client(host: &str, attempts: u32) -> ApiClient {
+    let config = ApiConfig::new(host, Token::new("sss_secret_token")).unwrap();
+    let retry = RetryPolicy { attempts, base_delay: Duration::from_millis(10), max_delay: Duration::from_secs(5) };
+    ApiClient::new(&config, Duration::from_secs(5), retry).unwrap()
+}
+
+fn page(items: &str, next: Option<&str>) -> String {
+    let next = next.map_or("null".to_owned(), |token| format!("\"{token}\""));
+    format!(r#"{{"results": [{items}], "metadata": {{"total": 9, "next_paging_token": {next}}}}}"#)
+}
+
+#[tokio::test]
+async fn pagination_follows_tokens_past_short_pages_and_sends_the_cookie() {
+    let replies = vec![ok(&page("1, 2", Some("a+b"))), ok(&page("3", Some("c"))), ok(&page("", None))];
+    let (host, seen) = stub(replies).await;
+    let items: Vec<u32> = client(&host, 1).all_pages(Method::GET, "/api/v2/clouds/", None).await.unwrap();
+    assert_eq!(items, [1, 2, 3]);
+    let seen = seen.lock().unwrap();
+    assert!(seen[0].starts_with("GET /api/v2/clouds/?count=50 HTTP/1.1"), "{}", seen[0]);
+    assert!(seen[1].starts_with("GET /api/v2/clouds/?paging_token=a%2Bb&count=50 "), "{}", seen[1]);
+    assert!(seen[0].to_lowercase().contains("cookie: cli_token=sss_secret_token"));
+}
+
+#[tokio::test]
+async fn retries_429_honouring_retry_after_and_500() {
+    let too_many = Reply::Answer { status: 429, headers: vec![("retry-after", "1")], body: String::new() };
+    let replies = vec![too_many, status(500, r#"{"error": {"detail": "boom"}}"#), ok(&page("7", None))];
+    let (host, seen) = stub(replies).await;
+    let started = Instant::now();
+    let items: Vec<u32> = client(&host, 3).all_pages(Method::GET, "/api/v2/projects/", None).await.unwrap();
+    assert_eq!(items, [7]);
+    assert!(started.elapsed() >= Duration::from_secs(1), "Retry-After: 1 is honoured");
+    assert_eq!(seen.lock().unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn dropped_connections_are_retried() {
+    let (host, _) = stub(vec![Reply::Drop, Reply::Drop, ok(r#"{"result": {"bindings": []}}"#)]).await;
+    let value: serde_json::Value =
+        client(&host, 3).call(Method::GET, "/api/v2/policy/cloud/c", &[], None).await.unwrap();
+    assert_eq!(value["result"]["bindings"], serde_json::json!([]));
+}
+
+#[tokio::test]
+async fn gives_up_after_the_budget_naming_the_endpoint() {
+    let (host, seen) = stub(vec![status(503, "busy"), status(503, "busy"), status(503, "busy")]).await;
+    let error =
+        client(&host, 3).call::<serde_json::Value>(Method::GET, "/api/v2/clouds/", &[], None).await.unwrap_err();
+    assert!(matches!(error, CollectError::GaveUp { attempts: 3, .. }));
+    let message = error.to_string();
+    assert!(message.contains("`GET /api/v2/clouds/`") && message.contains("503"), "{message}");
+    assert_eq!(seen.lock().unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn a_401_is_final_and_says_the_token_was_refused() {
+    let (host, seen) = stub(vec![status(401, r#"{"error": {"detail": "bad token"}}"#)]).await;
+    let error =
+        client(&host, 5).call::<serde_json::Value>(Method::GET, "/api/v2/userinfo/", &[], None).await.unwrap_err();
+    assert!(error.to_string().contains("token was refused"), "{error}");
+    assert!(!error.to_string().contains("sss_secret_token"));
+    assert_eq!(seen.lock().unwrap().len(), 1, "a refused token is not retried");
+}
+
+#[tokio::test]
+async fn other_4xx_are_final_with_the_servers_detail() {
+    let (host, _) = stub(vec![status(404, r#"{"error": {"detail": "no such cloud"}}"#)]).await;
+    let error =
+        client(&host, 5).call::<serde_json::Value>(Method::GET, "/api/v2/policy/cloud/x", &[], None).await.unwrap_err();
+    assert_eq!(error.to_string(), "`GET /api/v2/policy/cloud/x` answered 404: no such cloud");
+}
+
+#[tokio::test]
+async fn malformed_answers_are_errors_not_panics() {
+    let (host, _) = stub(vec![ok("{\"results\": 5}"), ok(&page("1", Some("x"))), ok(&page("2", Some("x")))]).await;
+    let client = client(&host, 1);
+    let error = client.all_pages::<u32>(Method::GET, "/api/v2/clouds/", None).await.unwrap_err();
+    assert!(matches!(error, CollectError::Malformed { .. }), "{error}");
+    let error = client.all_pages::<u32>(Method::GET, "/api/v2/clouds/", None).await.unwrap_err();
+    assert!(error.to_string().contains("came back twice"), "{error}");
+}
+
+#[tokio::test]
+async fn a_page_without_metadata_ends_the_listing() {
+    let (host, _) = stub(vec![ok(r#"{"results": [4]}"#)]).await;
+    let page: Vec<u32> = client(&host, 1).all_pages(Method::GET, "/api/v2/clouds/", None).await.unwrap();
+    assert_eq!(page, [4]);
+}
