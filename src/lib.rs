@@ -10,4 +10,6 @@ pub mod collect;
 pub mod model;
 pub mod report;
 pub mod resolve;
+pub mod sdk;
 pub mod synth;
+pub mod users;

@@ -4,7 +4,7 @@ mod collect;
 mod generate;
 mod output;
 pub mod source;
-mod user;
+pub mod user;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

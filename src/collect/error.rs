@@ -21,6 +21,8 @@ pub enum CollectError {
     Status { endpoint: String, status: u16, detail: String },
     #[error("gave up on `{endpoint}` after {attempts} attempts: {last}")]
     GaveUp { endpoint: String, attempts: u32, last: String },
+    #[error("`{endpoint}` failed ({reason}); it was not repeated because the server may have acted on it, so check its effect before trying again")]
+    NotRepeated { endpoint: String, reason: String },
     #[error("unexpected response from `{endpoint}`: {message}")]
     Malformed { endpoint: String, message: String },
     #[error("cannot start the HTTP client: {0}")]

@@ -4,6 +4,7 @@
 pub mod permissions;
 pub mod pyjson;
 pub mod pyyaml;
+pub mod richtable;
 
 use pyyaml::YamlValue;
 use serde_json::Value;

@@ -765,7 +765,7 @@ impl Emitter {
                     self.indention = false;
                     start = end;
                 }
-            } else if ch.map_or(true, |c| c == ' ' || is_break(c)) {
+            } else if ch.is_none_or(|c| c == ' ' || is_break(c)) {
                 self.write_raw(&text[start..end]);
                 start = end;
             }
@@ -799,7 +799,7 @@ impl Emitter {
                     self.write_indent();
                     start = end;
                 }
-            } else if ch.map_or(true, |c| c == ' ' || c == '\'' || is_break(c)) && start < end {
+            } else if ch.is_none_or(|c| c == ' ' || c == '\'' || is_break(c)) && start < end {
                 self.write_raw(&text[start..end]);
                 start = end;
             }
@@ -822,7 +822,7 @@ impl Emitter {
         let n = text.len();
         for end in 0..=n {
             let ch = text.get(end).copied();
-            if ch.map_or(true, needs_escape) {
+            if ch.is_none_or(needs_escape) {
                 if start < end {
                     self.write_raw(&text[start..end]);
                     start = end;

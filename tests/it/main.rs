@@ -6,3 +6,4 @@ mod python_parity;
 mod rules;
 mod snapshots;
 mod support;
+mod user_commands;

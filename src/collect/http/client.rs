@@ -25,7 +25,13 @@ pub struct ApiClient {
 /// What one attempt produced: a body, or a reason to try again, or a final error.
 enum Attempt {
     Done(bytes::Bytes),
-    Retry { reason: String, retry_after: Option<Duration> },
+    /// `refused` means the server turned the request away unprocessed (429), so even a creation may
+    /// be sent again.
+    Retry {
+        reason: String,
+        retry_after: Option<Duration>,
+        refused: bool,
+    },
     Fail(CollectError),
 }
 
@@ -65,24 +71,60 @@ impl ApiClient {
         query: &[(&str, String)],
         body: Option<&serde_json::Value>,
     ) -> Result<T, CollectError> {
+        self.call_with(self.retry, method, path, query, body).await
+    }
+
+    /// Sends a request that must not be repeated once the server may have acted on it (a creation):
+    /// only a 429, which the server refused before acting, is tried again.
+    pub async fn call_once<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<T, CollectError> {
+        let endpoint = format!("{method} {path}");
+        for attempt in 1..=self.retry.attempts {
+            match self.attempt(&method, path, &[], body, &endpoint).await {
+                Attempt::Done(bytes) => {
+                    return serde_json::from_slice(&bytes)
+                        .map_err(|error| CollectError::Malformed { endpoint, message: error.to_string() })
+                }
+                Attempt::Fail(error) => return Err(error),
+                Attempt::Retry { retry_after, refused: true, .. } if attempt < self.retry.attempts => {
+                    tokio::time::sleep(self.retry.delay(attempt, retry_after)).await;
+                }
+                Attempt::Retry { reason, .. } => return Err(CollectError::NotRepeated { endpoint, reason }),
+            }
+        }
+        Err(CollectError::GaveUp { endpoint, attempts: self.retry.attempts, last: "429 Too Many Requests".to_owned() })
+    }
+
+    async fn call_with<T: DeserializeOwned>(
+        &self,
+        retry: RetryPolicy,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&serde_json::Value>,
+    ) -> Result<T, CollectError> {
         let endpoint = format!("{method} {path}");
         let mut last = String::new();
-        for attempt in 1..=self.retry.attempts {
+        for attempt in 1..=retry.attempts {
             match self.attempt(&method, path, query, body, &endpoint).await {
                 Attempt::Done(bytes) => {
                     return serde_json::from_slice(&bytes)
                         .map_err(|error| CollectError::Malformed { endpoint, message: error.to_string() })
                 }
                 Attempt::Fail(error) => return Err(error),
-                Attempt::Retry { reason, retry_after } => {
+                Attempt::Retry { reason, retry_after, .. } => {
                     last = reason;
-                    if attempt < self.retry.attempts {
-                        tokio::time::sleep(self.retry.delay(attempt, retry_after)).await;
+                    if attempt < retry.attempts {
+                        tokio::time::sleep(retry.delay(attempt, retry_after)).await;
                     }
                 }
             }
         }
-        Err(CollectError::GaveUp { endpoint, attempts: self.retry.attempts, last })
+        Err(CollectError::GaveUp { endpoint, attempts: retry.attempts, last })
     }
 
     async fn attempt(
@@ -100,14 +142,14 @@ impl ApiClient {
         self.requests.fetch_add(1, Ordering::Relaxed);
         let response = match request.send().await {
             Ok(response) => response,
-            Err(error) => return Attempt::Retry { reason: describe(&error), retry_after: None },
+            Err(error) => return Attempt::Retry { reason: describe(&error), retry_after: None, refused: false },
         };
         let status = response.status();
         let retry_after = response.headers().get(RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(parse_retry_after);
         // A body cut short is a dropped connection: worth another attempt like any transport error.
         let bytes = match response.bytes().await {
             Ok(bytes) => bytes,
-            Err(error) => return Attempt::Retry { reason: describe(&error), retry_after: None },
+            Err(error) => return Attempt::Retry { reason: describe(&error), retry_after: None, refused: false },
         };
         self.judge(status, bytes, retry_after, endpoint)
     }
@@ -118,7 +160,8 @@ impl ApiClient {
         }
         let detail = error_detail(&bytes);
         if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() {
-            return Attempt::Retry { reason: format!("{status}: {detail}"), retry_after };
+            let refused = status == StatusCode::TOO_MANY_REQUESTS;
+            return Attempt::Retry { reason: format!("{status}: {detail}"), retry_after, refused };
         }
         if status == StatusCode::UNAUTHORIZED {
             return Attempt::Fail(CollectError::Unauthorized {

@@ -1,26 +1,16 @@
-//! `permaudit user ...`: the official `anyscale user` commands, with the same options and output.
+//! `permaudit user list-permissions`: effective cloud and project roles, as the official CLI prints them.
 
-use super::output::{info, phase, start_clock};
-use super::source::load_organization;
-use super::EXIT_OK;
+use crate::cli::output::{info, phase, start_clock};
+use crate::cli::source::load_organization;
+use crate::cli::EXIT_OK;
 use crate::report::permissions::PermissionsDocument;
 use crate::report::{pyyaml, yaml_value};
 use crate::resolve::{resolve, AnomalyKind, Resolution};
 use anyhow::Context;
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, ValueEnum};
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::time::Instant;
-
-/// The `user` subcommands.
-#[derive(Debug, Subcommand)]
-pub enum UserCommand {
-    /// List users and their effective cloud/project permissions across the organization.
-    ///
-    /// Shows each user's access to clouds and projects, combining both individually granted permissions
-    /// and permissions inherited from user groups. Also lists the current organization owners.
-    ListPermissions(ListPermissionsArgs),
-}
 
 /// How `list-permissions` prints its result when no file is given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -53,14 +43,8 @@ pub struct ListPermissionsArgs {
     pub output_format: PermissionsFormat,
 }
 
-/// Runs a `user` subcommand.
-pub fn run(command: UserCommand) -> anyhow::Result<u8> {
-    match command {
-        UserCommand::ListPermissions(args) => list_permissions(args),
-    }
-}
-
-fn list_permissions(args: ListPermissionsArgs) -> anyhow::Result<u8> {
+/// Runs `user list-permissions`.
+pub fn run(args: ListPermissionsArgs) -> anyhow::Result<u8> {
     start_clock();
     let started = Instant::now();
     let snapshot = load_organization(args.org.as_deref())?;

@@ -1,0 +1,268 @@
+//! Sources of users: a snapshot file or the live API, both read a page at a time so that interactive
+//! listing fetches lazily, and both able to create a validated batch.
+
+use super::batch::{self, BatchError};
+use super::Filters;
+use crate::collect::{ApiClient, CollectError};
+use crate::model::{Snapshot, SnapshotError};
+use crate::sdk::{AdminCreateUser, AdminCreatedUser, Timestamp, TimestampError, User};
+use reqwest::Method;
+use serde::Deserialize;
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+/// Why users could not be listed or created.
+#[derive(Debug, thiserror::Error)]
+pub enum DirectoryError {
+    #[error(transparent)]
+    Api(#[from] CollectError),
+    #[error(transparent)]
+    Snapshot(#[from] SnapshotError),
+    #[error(transparent)]
+    Batch(#[from] BatchError),
+    #[error("user `{email}` has an invalid `created_at`: {source}")]
+    Timestamp { email: String, source: TimestampError },
+    #[error("the paging token `{0}` is not one this snapshot gave out")]
+    PagingToken(String),
+    #[error("cannot start the HTTP runtime: {0}")]
+    Runtime(String),
+}
+
+/// A place users are listed from and created in.
+pub trait Directory {
+    /// Returns one page of at most `count` users that match, and the token of the next page.
+    fn page(
+        &mut self,
+        filters: &Filters,
+        count: u32,
+        token: Option<&str>,
+    ) -> Result<(Vec<User>, Option<String>), DirectoryError>;
+
+    /// Returns the (lowercased) email of every member, for the duplicate check of a batch.
+    fn emails(&mut self) -> Result<HashSet<String>, DirectoryError>;
+
+    /// Creates a batch that was already validated, all at once.
+    fn create(&mut self, users: &[AdminCreateUser]) -> Result<Vec<AdminCreatedUser>, DirectoryError>;
+}
+
+/// Users read lazily, a page at a time, up to an optional cap (the official `ResultIterator`).
+pub struct UserPages<'d> {
+    directory: &'d mut dyn Directory,
+    filters: Filters,
+    page_size: u32,
+    max_items: Option<usize>,
+    token: Option<String>,
+    yielded: usize,
+    done: bool,
+}
+
+impl<'d> UserPages<'d> {
+    /// Starts a listing; nothing is fetched until the first page is asked for.
+    pub fn new(directory: &'d mut dyn Directory, filters: Filters, page_size: u32, max_items: Option<usize>) -> Self {
+        UserPages { directory, filters, page_size, max_items, token: None, yielded: 0, done: false }
+    }
+
+    /// Returns the next API page (cut at the cap), or an empty list when the listing is over.
+    pub fn next_page(&mut self) -> Result<Vec<User>, DirectoryError> {
+        if self.done || self.max_items.is_some_and(|cap| self.yielded >= cap) {
+            return Ok(Vec::new());
+        }
+        let (mut users, next) = self.directory.page(&self.filters, self.page_size, self.token.as_deref())?;
+        if let Some(cap) = self.max_items {
+            users.truncate(cap - self.yielded);
+        }
+        self.yielded += users.len();
+        self.done = users.is_empty() || next.is_none();
+        self.token = next;
+        Ok(users)
+    }
+
+    /// Returns up to `count` more users, fetching as many pages as needed.
+    pub fn take(&mut self, count: usize) -> Result<Vec<User>, DirectoryError> {
+        let mut users = Vec::new();
+        while users.len() < count {
+            let page = self.next_page()?;
+            if page.is_empty() {
+                break;
+            }
+            users.extend(page);
+        }
+        Ok(users)
+    }
+}
+
+/// Users of a snapshot file; created users are written back to it atomically.
+pub struct SnapshotDirectory {
+    snapshot: Snapshot,
+    path: PathBuf,
+}
+
+impl SnapshotDirectory {
+    /// Returns the directory of the snapshot loaded from `path`.
+    pub fn new(snapshot: Snapshot, path: PathBuf) -> Self {
+        SnapshotDirectory { snapshot, path }
+    }
+}
+
+impl Directory for SnapshotDirectory {
+    fn page(
+        &mut self,
+        filters: &Filters,
+        count: u32,
+        token: Option<&str>,
+    ) -> Result<(Vec<User>, Option<String>), DirectoryError> {
+        let start = match token {
+            None => 0,
+            Some(token) => token.parse::<usize>().map_err(|_| DirectoryError::PagingToken(token.to_owned()))?,
+        };
+        let matching = self.snapshot.organization.members.iter().filter(|member| filters.matches(member));
+        let page: Vec<_> = matching.skip(start).take(count as usize + 1).collect();
+        let next = (page.len() > count as usize).then(|| (start + count as usize).to_string());
+        let users = page.into_iter().take(count as usize).map(user_of).collect::<Result<_, _>>()?;
+        Ok((users, next))
+    }
+
+    fn emails(&mut self) -> Result<HashSet<String>, DirectoryError> {
+        Ok(self.snapshot.organization.members.iter().map(|member| member.email.to_lowercase()).collect())
+    }
+
+    fn create(&mut self, users: &[AdminCreateUser]) -> Result<Vec<AdminCreatedUser>, DirectoryError> {
+        let created = batch::create_in(&mut self.snapshot.organization, users, Timestamp::now_utc());
+        self.snapshot.save(&self.path)?;
+        Ok(created)
+    }
+}
+
+fn user_of(member: &crate::model::Member) -> Result<User, DirectoryError> {
+    User::from_member(member).map_err(|source| DirectoryError::Timestamp { email: member.email.clone(), source })
+}
+
+/// Users of the live API.
+pub struct ApiDirectory {
+    client: ApiClient,
+    runtime: tokio::runtime::Runtime,
+}
+
+#[derive(Deserialize)]
+struct WirePage {
+    results: Vec<WireCollaborator>,
+    #[serde(default)]
+    metadata: Option<WireMetadata>,
+}
+
+#[derive(Deserialize)]
+struct WireMetadata {
+    #[serde(default)]
+    next_paging_token: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct WireCollaborator {
+    email: String,
+    name: String,
+    created_at: String,
+    permission_level: String,
+    #[serde(default)]
+    user_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct WireCreated {
+    results: Vec<WireCreatedUser>,
+}
+
+#[derive(Deserialize)]
+struct WireCreatedUser {
+    user_id: String,
+    name: String,
+    email: String,
+    created_at: String,
+    is_sso_user: bool,
+    #[serde(default)]
+    lastname: Option<String>,
+    #[serde(default)]
+    title: Option<String>,
+}
+
+const COLLABORATORS: &str = "/api/v2/organization_collaborators/";
+
+impl ApiDirectory {
+    /// Returns the directory of the organization the client's token belongs to.
+    pub fn new(client: ApiClient) -> Result<Self, DirectoryError> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|error| DirectoryError::Runtime(error.to_string()))?;
+        Ok(ApiDirectory { client, runtime })
+    }
+
+    /// Checks the token with `GET /api/v2/userinfo/`, as the official CLI does before any command.
+    pub fn check_token(&mut self) -> Result<(), DirectoryError> {
+        let call = self.client.call::<serde_json::Value>(Method::GET, "/api/v2/userinfo/", &[], None);
+        self.runtime.block_on(call)?;
+        Ok(())
+    }
+}
+
+impl Directory for ApiDirectory {
+    fn page(
+        &mut self,
+        filters: &Filters,
+        count: u32,
+        token: Option<&str>,
+    ) -> Result<(Vec<User>, Option<String>), DirectoryError> {
+        let mut query = filters.query();
+        if let Some(token) = token {
+            query.push(("paging_token", token.to_owned()));
+        }
+        query.push(("count", count.to_string()));
+        let page: WirePage = self.runtime.block_on(self.client.call(Method::GET, COLLABORATORS, &query, None))?;
+        let next = page.metadata.and_then(|metadata| metadata.next_paging_token).filter(|next| !next.is_empty());
+        let users = page
+            .results
+            .into_iter()
+            .map(|wire| {
+                let created_at = Timestamp::parse(&wire.created_at)
+                    .map_err(|source| DirectoryError::Timestamp { email: wire.email.clone(), source })?;
+                let user_id = wire.user_id.filter(|id| !id.is_empty());
+                Ok(User {
+                    email: wire.email,
+                    name: wire.name,
+                    created_at,
+                    permission_level: wire.permission_level,
+                    user_id,
+                })
+            })
+            .collect::<Result<_, DirectoryError>>()?;
+        Ok((users, next))
+    }
+
+    fn emails(&mut self) -> Result<HashSet<String>, DirectoryError> {
+        let listing = self.client.all_pages::<WireCollaborator>(Method::GET, COLLABORATORS, None);
+        let members = self.runtime.block_on(listing)?;
+        Ok(members.into_iter().map(|member| member.email.to_lowercase()).collect())
+    }
+
+    fn create(&mut self, users: &[AdminCreateUser]) -> Result<Vec<AdminCreatedUser>, DirectoryError> {
+        let body = serde_json::Value::Array(users.iter().map(|user| user.to_dict().into()).collect());
+        let call = self.client.call_once::<WireCreated>(Method::POST, "/api/v2/users/admin_batch_create", Some(&body));
+        let created = self.runtime.block_on(call)?;
+        created
+            .results
+            .into_iter()
+            .map(|wire| {
+                let created_at = Timestamp::parse(&wire.created_at)
+                    .map_err(|source| DirectoryError::Timestamp { email: wire.email.clone(), source })?;
+                Ok(AdminCreatedUser {
+                    user_id: wire.user_id,
+                    name: wire.name,
+                    email: wire.email,
+                    created_at,
+                    is_sso_user: wire.is_sso_user,
+                    lastname: wire.lastname,
+                    title: wire.title,
+                })
+            })
+            .collect()
+    }
+}
