@@ -14,6 +14,9 @@ use std::time::Duration;
 /// The largest page the API serves.
 pub const PAGE_SIZE: u32 = 50;
 
+/// How a failed connection is described, so that a collection can tell "unreachable" from "refused".
+pub const CONNECTION_FAILED: &str = "connection failed";
+
 /// A client of the Anyscale API.
 pub struct ApiClient {
     http: reqwest::Client,
@@ -218,7 +221,7 @@ fn describe(error: &reqwest::Error) -> String {
     let kind = if error.is_timeout() {
         "timed out"
     } else if error.is_connect() {
-        "connection failed"
+        CONNECTION_FAILED
     } else if error.is_body() || error.is_decode() {
         "connection dropped while reading the answer"
     } else {

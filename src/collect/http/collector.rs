@@ -2,7 +2,7 @@
 //! under a limit. A resource that cannot be read after every retry becomes a gap: the snapshot is then
 //! marked incomplete, never passed off as complete.
 
-use super::client::ApiClient;
+use super::client::{ApiClient, CONNECTION_FAILED};
 use super::wire::{
     cloud_id, project_id, CloudCollaboratorItem, CloudItem, Collaborator, Memberships, Policy, ProjectCollaboratorItem,
     ProjectItem, Single, UserGroup, UserInfo,
@@ -49,7 +49,7 @@ pub async fn collect(client: &ApiClient, options: &CollectOptions) -> Result<Col
     let collected_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
     // The first call checks the host and the token, as the official CLI does.
     let info: Single<UserInfo> = match client.call(Method::GET, "/api/v2/userinfo/", &[], None).await {
-        Err(CollectError::GaveUp { last, .. }) => {
+        Err(CollectError::GaveUp { last, .. }) if last.starts_with(CONNECTION_FAILED) => {
             return Err(CollectError::Unreachable { host: client.host().to_owned(), reason: last })
         }
         other => other?,

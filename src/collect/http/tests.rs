@@ -139,3 +139,90 @@ async fn a_page_without_metadata_ends_the_listing() {
     let page: Vec<u32> = client(&host, 1).all_pages(Method::GET, "/api/v2/clouds/", None).await.unwrap();
     assert_eq!(page, [4]);
 }
+
+/// Serves every connection concurrently, answering by request line with `route`.
+async fn routed(route: fn(&str) -> Reply) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        loop {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            tokio::spawn(async move {
+                let mut buffer = vec![0u8; 65536];
+                let read = socket.read(&mut buffer).await.unwrap_or(0);
+                let request = String::from_utf8_lossy(&buffer[..read]).into_owned();
+                let line = request.lines().next().unwrap_or_default().to_owned();
+                if let Reply::Answer { status, body, .. } = route(&line) {
+                    let head =
+                        format!("HTTP/1.1 {status} X\r\ncontent-length: {}\r\nconnection: close\r\n\r\n", body.len());
+                    let _ = socket.write_all(format!("{head}{body}").as_bytes()).await;
+                }
+            });
+        }
+    });
+    address
+}
+
+/// A one-cloud, one-project organization whose cloud policy can never be read.
+fn broken_policy(line: &str) -> Reply {
+    let path = line.split_whitespace().nth(1).unwrap_or_default();
+    let path = path.split('?').next().unwrap_or_default();
+    match path {
+        "/api/v2/userinfo/" => ok(r#"{"result": {"organization_ids": ["org_1"]}}"#),
+        "/api/v2/organization_collaborators/" => ok(&page(
+            r#"{"id": "idn_a", "user_id": "usr_a", "email": "a@x.com", "name": "A", "created_at": "2024-01-01T00:00:00+00:00", "permission_level": "collaborator", "additional_roles": []}"#,
+            None,
+        )),
+        "/api/v2/user_groups/" => ok(&page("", None)),
+        "/api/v2/user_groups/memberships/list" => ok(r#"{"result": {"groups": []}}"#),
+        "/api/v2/clouds/" => ok(&page(r#"{"id": "cld_1", "name": "prod"}"#, None)),
+        "/api/v2/projects/" => ok(&page(r#"{"id": "prj_1", "name": "train", "parent_cloud_id": "cld_1"}"#, None)),
+        "/api/v2/clouds/cld_1/collaborators/users/search" => ok(&page(
+            r#"{"id": "idn_a", "value": {"id": "usr_a", "name": "A", "email": "a@x.com"}, "permission_level": "write", "permission_levels": ["write"]}"#,
+            None,
+        )),
+        "/api/v2/projects/prj_1/collaborators/users" => ok(&page("", None)),
+        "/api/v2/policy/project/prj_1" => ok(r#"{"result": {"bindings": [], "sync_status": "synced"}}"#),
+        "/api/v2/policy/cloud/cld_1" => status(503, r#"{"error": {"detail": "policy service down"}}"#),
+        _ => status(404, r#"{"error": {"detail": "no such path"}}"#),
+    }
+}
+
+#[tokio::test]
+async fn a_resource_that_cannot_be_read_makes_an_incomplete_snapshot_with_its_gap() {
+    let host = routed(broken_policy).await;
+    let collected = super::collect(&client(&host, 2), &super::CollectOptions::default()).await.unwrap();
+    let collection = &collected.snapshot.collection;
+    assert!(!collection.complete);
+    assert_eq!(collection.gaps.len(), 1);
+    assert!(collection.gaps[0].contains("`GET /api/v2/policy/cloud/cld_1`"), "{:?}", collection.gaps);
+    assert!(collection.gaps[0].contains("policy service down"), "{:?}", collection.gaps);
+    let organization = &collected.snapshot.organization;
+    assert_eq!(organization.id.as_str(), "org_1");
+    assert_eq!(organization.members.len(), 1);
+    assert_eq!(organization.projects[0].parent_cloud_id.as_str(), "cld_1");
+}
+
+#[tokio::test]
+async fn a_top_level_list_that_cannot_be_read_fails_the_collection() {
+    fn broken_groups(line: &str) -> Reply {
+        if line.contains("/api/v2/user_groups/ ") || line.contains("/api/v2/user_groups/?") {
+            return status(500, "down");
+        }
+        broken_policy(line)
+    }
+    let host = routed(broken_groups).await;
+    let error = super::collect(&client(&host, 2), &super::CollectOptions::default()).await.err().unwrap();
+    assert!(matches!(error, CollectError::GaveUp { .. }), "{error}");
+    assert!(error.to_string().contains("`GET /api/v2/user_groups/`"), "{error}");
+}
+
+#[tokio::test]
+async fn an_unreachable_host_is_named_with_what_to_check() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let error = super::collect(&client(&address, 2), &super::CollectOptions::default()).await.err().unwrap();
+    assert!(matches!(error, CollectError::Unreachable { .. }), "{error}");
+    assert!(error.to_string().contains("check ANYSCALE_HOST"), "{error}");
+}
