@@ -9,4 +9,5 @@ pub mod cli;
 pub mod model;
 pub mod report;
 pub mod resolve;
+pub mod serve;
 pub mod synth;

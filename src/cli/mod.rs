@@ -2,6 +2,7 @@
 
 mod generate;
 mod output;
+mod serve;
 mod user;
 
 use clap::{Parser, Subcommand};
@@ -30,6 +31,8 @@ pub enum Command {
     User(user::UserCommand),
     /// Writes a synthetic organization snapshot, deterministic from a seed (for benchmarks and tests).
     Generate(generate::GenerateArgs),
+    /// Serves the Anyscale HTTP API from a snapshot, for testing clients against a known organization.
+    Serve(serve::ServeArgs),
 }
 
 /// Runs the command line of this process and returns its exit code.
@@ -56,6 +59,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::User(command) => user::run(command),
         Command::Generate(args) => generate::run(args),
+        Command::Serve(args) => serve::run(args),
     }
 }
 
