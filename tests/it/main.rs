@@ -1,8 +1,11 @@
 //! permaudit's integration tests: one binary, one module per area.
 
+mod emulator;
 mod golden;
+mod official_cli;
 mod properties;
 mod python_parity;
 mod rules;
+mod serve;
 mod snapshots;
 mod support;
