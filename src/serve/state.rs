@@ -22,15 +22,15 @@ pub struct AppState {
     pub store: Store,
 }
 
-/// The organization being served, and the snapshot file that receives created users.
+/// The organization being served, shared by readers and the one writer at a time.
 pub struct Store {
-    path: PathBuf,
     served: RwLock<Served>,
 }
 
-/// The snapshot with a lookup from member id to member.
+/// The snapshot, the file it is saved to, and a lookup from member id to member.
 pub struct Served {
-    pub snapshot: Snapshot,
+    snapshot: Snapshot,
+    path: PathBuf,
     member_positions: HashMap<String, usize>,
 }
 
@@ -38,7 +38,7 @@ impl Store {
     /// Returns a store serving `snapshot`, which was read from `path`.
     pub fn new(path: PathBuf, snapshot: Snapshot) -> Store {
         let member_positions = positions(&snapshot.organization.members);
-        Store { path, served: RwLock::new(Served { snapshot, member_positions }) }
+        Store { served: RwLock::new(Served { snapshot, path, member_positions }) }
     }
 
     /// Returns the organization for reading.
@@ -47,9 +47,9 @@ impl Store {
         self.served.read().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Returns the organization for changing, with the path it is saved to.
-    pub fn write(&self) -> (RwLockWriteGuard<'_, Served>, &std::path::Path) {
-        (self.served.write().unwrap_or_else(PoisonError::into_inner), &self.path)
+    /// Returns the organization for changing.
+    pub fn write(&self) -> RwLockWriteGuard<'_, Served> {
+        self.served.write().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -65,11 +65,11 @@ impl Served {
         self.snapshot.organization.members.get(position)
     }
 
-    /// Appends `members` and saves the snapshot to `path` atomically; on a failed save nothing changes.
-    pub fn add_members(&mut self, members: Vec<Member>, path: &std::path::Path) -> Result<(), SnapshotError> {
+    /// Appends `members` and saves the snapshot to its file atomically; on a failed save nothing changes.
+    pub fn add_members(&mut self, members: Vec<Member>) -> Result<(), SnapshotError> {
         let before = self.snapshot.organization.members.len();
         self.snapshot.organization.members.extend(members);
-        if let Err(error) = self.snapshot.save(path) {
+        if let Err(error) = self.snapshot.save(&self.path) {
             self.snapshot.organization.members.truncate(before);
             return Err(error);
         }

@@ -26,7 +26,7 @@ pub async fn admin_batch_create(State(state): State<Arc<AppState>>, body: Body) 
 }
 
 fn create(state: &AppState, body: &[u8]) -> Result<Response, ApiError> {
-    let (mut served, path) = state.store.write();
+    let mut served = state.store.write();
     let users = validate_batch(body, served.organization())?;
     let created_at = now();
     let members = new_members(&served, &users, &created_at);
@@ -44,7 +44,7 @@ fn create(state: &AppState, body: &[u8]) -> Result<Response, ApiError> {
         })
         .collect();
     if !members.is_empty() {
-        served.add_members(members, path).map_err(|error| {
+        served.add_members(members).map_err(|error| {
             ApiError::Internal(format!("no user was created: the snapshot could not be saved: {error}"))
         })?;
     }
@@ -60,15 +60,7 @@ fn new_members(served: &Served, users: &[NewUser], created_at: &str) -> Vec<Memb
     users
         .iter()
         .map(|user| {
-            let suffix = loop {
-                let suffix = format!("{:016x}", random.next_u64());
-                let (user_id, identity_id) = (format!("usr_{suffix}"), format!("idn_{suffix}"));
-                if !taken.contains(&user_id) && !taken.contains(&identity_id) {
-                    taken.insert(user_id);
-                    taken.insert(identity_id);
-                    break suffix;
-                }
-            };
+            let suffix = fresh_suffix(&mut random, &mut taken);
             Member {
                 id: format!("idn_{suffix}"),
                 user_id: Some(format!("usr_{suffix}").into()),
@@ -82,6 +74,19 @@ fn new_members(served: &Served, users: &[NewUser], created_at: &str) -> Vec<Memb
             }
         })
         .collect()
+}
+
+/// Returns a random hex suffix whose `usr_` and `idn_` ids are both free, and marks them taken.
+fn fresh_suffix(random: &mut SplitMix64, taken: &mut HashSet<String>) -> String {
+    loop {
+        let suffix = format!("{:016x}", random.next_u64());
+        let (user_id, identity_id) = (format!("usr_{suffix}"), format!("idn_{suffix}"));
+        if !taken.contains(&user_id) && !taken.contains(&identity_id) {
+            taken.insert(user_id);
+            taken.insert(identity_id);
+            return suffix;
+        }
+    }
 }
 
 /// Returns the current time as ISO 8601 with an offset, as the snapshot stores times.

@@ -11,6 +11,7 @@ use super::error::ApiError;
 use super::state::AppState;
 use super::{auth, faults};
 use axum::body::{Body, Bytes};
+use axum::extract::State;
 use axum::http::{Method, Uri};
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post, MethodRouter};
@@ -57,10 +58,7 @@ async fn read_body(body: Body, limit: usize) -> Result<Bytes, ApiError> {
 }
 
 /// `POST /api/v2/cli_usage/`: the official CLI's telemetry, read within the body limit and dropped.
-async fn cli_usage(
-    axum::extract::State(state): axum::extract::State<Arc<AppState>>,
-    body: Body,
-) -> Result<Json<serde_json::Value>, ApiError> {
+async fn cli_usage(State(state): State<Arc<AppState>>, body: Body) -> Result<Json<serde_json::Value>, ApiError> {
     read_body(body, state.max_body_bytes).await?;
     Ok(Json(serde_json::json!({})))
 }
