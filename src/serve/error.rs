@@ -51,6 +51,8 @@ pub enum ServeError {
     Snapshot(#[from] crate::model::SnapshotError),
     #[error("cannot listen on `{addr}`: {source}; pick another address with `--addr`")]
     Bind { addr: String, source: std::io::Error },
+    #[error("invalid `--token`: {0}")]
+    Token(#[from] super::auth::InvalidToken),
     #[error("the server stopped: {0}")]
     Io(#[from] std::io::Error),
 }

@@ -58,6 +58,7 @@ pub struct Server {
 impl Server {
     /// Loads the snapshot and binds the address.
     pub async fn bind(options: ServeOptions) -> Result<Server, ServeError> {
+        options.token.check()?;
         let snapshot = Snapshot::load(&options.org)?;
         let organization_id = snapshot.organization.id.to_string();
         let member_count = snapshot.organization.members.len();

@@ -624,12 +624,14 @@ fn bad_options_are_refused_at_start() {
     let org = demo_org();
     let org = org.to_str().unwrap();
     for (args, message) in [
-        (vec!["serve", "--org", org, "--token", ""], "token"),
+        (vec!["serve", "--org", org, "--token", ""], "invalid `--token`"),
+        (vec!["serve", "--org", org, "--token", "sss with spaces"], "invalid `--token`"),
         (vec!["serve", "--org", org, "--token", "t", "--fault-rate", "1.5"], "from 0 to 1"),
         (vec!["serve", "--org", "/no/such/org.json", "--token", "t", "--addr", "127.0.0.1:0"], "/no/such/org.json"),
     ] {
         let output = permaudit(&args);
         assert!(!output.status.success(), "{args:?}");
         assert!(stderr(&output).contains(message), "{args:?}: {}", stderr(&output));
+        assert!(!stderr(&output).contains("with spaces"), "a rejected token is not echoed");
     }
 }
