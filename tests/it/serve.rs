@@ -2,6 +2,7 @@
 //! permissions, batch creation, faults and shutdown, against the real binary.
 
 use crate::emulator::{client, Emulator, TOKEN};
+use crate::python_parity::python;
 use crate::support::{assert_golden, demo_org, load, permaudit, repo_path, stderr};
 use permaudit::model::Snapshot;
 use reqwest::blocking::RequestBuilder;
@@ -381,22 +382,6 @@ fn userinfo_names_an_owner_with_every_required_field() {
     snapshot.save(&ownerless).unwrap();
     let (_, body) = get(&Emulator::start(&ownerless, &[]), "/api/v2/userinfo/");
     assert_eq!(body["result"]["id"], "usr_permaudit_admin", "a fixed administrator when nobody owns the organization");
-}
-
-/// Runs a Python snippet with `input` on stdin and returns its stdout.
-fn python(script: &str, input: &[u8]) -> Vec<u8> {
-    use std::io::Write;
-    let python = std::env::var("PERMAUDIT_PYTHON").unwrap_or_else(|_| "python3".to_owned());
-    let mut child = std::process::Command::new(python)
-        .args(["-c", script])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("python3 runs (CI installs it)");
-    child.stdin.take().unwrap().write_all(input).unwrap();
-    let output = child.wait_with_output().unwrap();
-    assert!(output.status.success());
-    output.stdout
 }
 
 #[test]
