@@ -11,5 +11,6 @@ pub mod model;
 pub mod report;
 pub mod resolve;
 pub mod sdk;
+pub mod serve;
 pub mod synth;
 pub mod users;

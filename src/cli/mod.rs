@@ -3,6 +3,7 @@
 mod collect;
 mod generate;
 mod output;
+mod serve;
 pub mod source;
 pub mod user;
 
@@ -37,6 +38,8 @@ pub enum Command {
     Collect(collect::CollectArgs),
     /// Writes a synthetic organization snapshot, deterministic from a seed (for benchmarks and tests).
     Generate(generate::GenerateArgs),
+    /// Serves the Anyscale HTTP API from a snapshot, for testing clients against a known organization.
+    Serve(serve::ServeArgs),
 }
 
 /// Runs the command line of this process and returns its exit code.
@@ -64,6 +67,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::User(command) => user::run(command),
         Command::Collect(args) => collect::run(args),
         Command::Generate(args) => generate::run(args),
+        Command::Serve(args) => serve::run(args),
     }
 }
 

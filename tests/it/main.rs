@@ -1,9 +1,12 @@
 //! permaudit's integration tests: one binary, one module per area.
 
+mod emulator;
 mod golden;
+mod official_cli;
 mod properties;
 mod python_parity;
 mod rules;
+mod serve;
 mod snapshots;
 mod support;
 mod user_commands;

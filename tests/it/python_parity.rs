@@ -6,7 +6,7 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 /// Runs a Python snippet with `input` on stdin and returns its stdout.
-fn python(script: &str, input: &[u8]) -> Vec<u8> {
+pub fn python(script: &str, input: &[u8]) -> Vec<u8> {
     let python = std::env::var("PERMAUDIT_PYTHON").unwrap_or_else(|_| "python3".to_owned());
     let mut child = Command::new(python)
         .args(["-c", script])

@@ -21,6 +21,10 @@ pub fn permaudit(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_permaudit"))
         .args(args)
         .env_remove("PERMAUDIT_TIMINGS")
+        // Outputs that name the host or fit the console width must not depend on the caller's shell.
+        .env_remove("ANYSCALE_HOST")
+        .env_remove("ANYSCALE_CLI_TOKEN")
+        .env_remove("COLUMNS")
         .output()
         .expect("the permaudit binary runs")
 }

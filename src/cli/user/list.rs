@@ -152,7 +152,7 @@ fn interactive_pages(pages: &mut UserPages, page_size: usize) -> anyhow::Result<
             break;
         }
         if number > 1 {
-            println!("Page {number}");
+            print!("{}", crate::report::richtable::page_marker(number, super::console_width()));
         }
         print_table(&page, number == 1)?;
         total += page.len();

@@ -147,8 +147,8 @@ pub fn usage_error(command: &str, message: &str) -> u8 {
 
 /// Prints the users table on stdout, as the official `rich` table.
 pub fn print_table(users: &[crate::sdk::User], show_header: bool) -> std::io::Result<()> {
-    use crate::report::richtable::{console_width, render, Column};
-    use std::io::{IsTerminal, Write};
+    use crate::report::richtable::{render, Column};
+    use std::io::Write;
     let columns = [("EMAIL", 3, 20), ("NAME", 2, 12), ("ID", 2, 12), ("ROLE", 1, 10), ("CREATED AT", 1, 14)]
         .map(|(header, ratio, min_width)| Column { header: header.to_owned(), ratio, min_width });
     let rows: Vec<Vec<String>> = users
@@ -158,12 +158,22 @@ pub fn print_table(users: &[crate::sdk::User], show_header: bool) -> std::io::Re
             vec![user.email.clone(), user.name.clone(), id, user.permission_level.clone(), user.created_at.minutes()]
         })
         .collect();
-    let stdout = std::io::stdout();
-    let width = match terminal_size::terminal_size() {
-        Some((terminal_size::Width(width), _)) if stdout.is_terminal() => width as usize,
-        _ => console_width(),
-    };
-    let mut out = stdout.lock();
-    out.write_all(render(&columns, &rows, show_header, width).as_bytes())?;
+    let mut out = std::io::stdout().lock();
+    out.write_all(render(&columns, &rows, show_header, console_width()).as_bytes())?;
     out.flush()
+}
+
+/// Returns the console width as rich picks it: COLUMNS, else the first terminal among stdin, stdout
+/// and stderr, else 80.
+pub fn console_width() -> usize {
+    let terminal = [
+        terminal_size::terminal_size_of(std::io::stdin()),
+        terminal_size::terminal_size_of(std::io::stdout()),
+        terminal_size::terminal_size_of(std::io::stderr()),
+    ]
+    .into_iter()
+    .flatten()
+    .next()
+    .map(|(terminal_size::Width(width), _)| width as usize);
+    crate::report::richtable::console_width_with(std::env::var("COLUMNS").ok().as_deref(), terminal)
 }

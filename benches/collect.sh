@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Collection benchmark: permaudit collect against permaudit serve of a synthetic organization
+# (10,000 members, 2,000 projects) on loopback, with 20 ms of latency per request, at concurrency 1 and
+# at the default concurrency, and once more without latency. Prints requests made, wall times and the
+# speed-up, and checks that every collection gives back the served organization.
+#
+#   benches/collect.sh [--members N] [--projects N] [--latency-ms N]
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+members=10000; projects=2000; latency=20
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --members) members="$2"; shift 2 ;;
+        --projects) projects="$2"; shift 2 ;;
+        --latency-ms) latency="$2"; shift 2 ;;
+        *) echo "collect.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+done
+
+bench="$root/target/bench/collect"
+bin="$root/target/release/permaudit"
+mkdir -p "$bench"
+cargo build --release --quiet
+org="$bench/org-${members}-${projects}.json"
+"$bin" generate --members "$members" --groups $((members / 50)) --clouds 20 --projects "$projects" \
+    --grants $((members * 10)) --seed 5 --out "$org" 2>/dev/null
+
+token="sss_bench_$$"
+server_pid=""
+stop_server() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null; server_pid=""; }
+trap stop_server EXIT
+
+# Starts permaudit serve on a free port with the given latency; sets $host.
+start_server() {
+    stop_server
+    cp "$org" "$bench/served.json"
+    PERMAUDIT_SERVE_TOKEN="$token" "$bin" serve --org "$bench/served.json" --addr 127.0.0.1:0 \
+        --latency-ms "$1" > "$bench/serve.out" 2>"$bench/serve.err" &
+    server_pid=$!
+    for _ in $(seq 100); do
+        host=$(grep -o 'http://[0-9.:]*' "$bench/serve.out" 2>/dev/null || true)
+        [ -n "$host" ] && return 0
+        sleep 0.1
+    done
+    echo "collect.sh: permaudit serve did not start: $(cat "$bench/serve.err")" >&2
+    exit 1
+}
+
+# Collects with the given concurrency; prints "seconds requests".
+collect() {
+    local out="$bench/collected-$1.json" started ended
+    started=$(date +%s.%N)
+    ANYSCALE_HOST="$host" ANYSCALE_CLI_TOKEN="$token" "$bin" collect --out "$out" --concurrency "$1" \
+        2>"$bench/collect-$1.err"
+    ended=$(date +%s.%N)
+    requests=$(grep -o 'in [0-9]* requests' "$bench/collect-$1.err" | grep -o '[0-9]*')
+    # The collected organization must be the served one (only the collection metadata differs).
+    "$bin" user list-permissions --org "$out" > "$bench/perms-collected.json" 2>/dev/null
+    cmp -s "$bench/perms-collected.json" "$bench/perms-served.json" \
+        || { echo "collect.sh: the collection at concurrency $1 differs from the served organization" >&2; exit 1; }
+    echo "$(awk "BEGIN { print $ended - $started }") $requests"
+}
+
+"$bin" user list-permissions --org "$org" > "$bench/perms-served.json" 2>/dev/null
+echo "organization: $members members, $projects projects ($(du -h "$org" | cut -f1) snapshot)"
+
+start_server "$latency"
+read -r serial requests < <(collect 1)
+read -r parallel _ < <(collect 16)
+start_server 0
+read -r unthrottled _ < <(collect 16)
+
+printf '%-34s %10s\n' "run" "wall (s)"
+printf '%-34s %10.2f\n' "latency ${latency} ms, concurrency 1" "$serial"
+printf '%-34s %10.2f\n' "latency ${latency} ms, concurrency 16" "$parallel"
+printf '%-34s %10.2f\n' "no latency, concurrency 16" "$unthrottled"
+echo "requests per collection: $requests"
+echo "speed-up from concurrency: $(awk "BEGIN { printf \"%.1f\", $serial / $parallel }")x"
