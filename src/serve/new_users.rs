@@ -5,32 +5,14 @@
 
 use super::error::ApiError;
 use crate::model::Organization;
+use crate::sdk::AdminCreateUser;
+use crate::users::batch::is_valid_email;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-/// One valid entry of a batch: a user to create.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct NewUser {
-    pub name: String,
-    pub email: String,
-    pub is_sso_user: bool,
-    pub lastname: Option<String>,
-    pub title: Option<String>,
-}
-
-impl NewUser {
-    /// Returns the display name the organization lists: the first name, then the last name if any.
-    pub fn display_name(&self) -> String {
-        match self.lastname.as_deref().filter(|lastname| !lastname.is_empty()) {
-            Some(lastname) => format!("{} {lastname}", self.name),
-            None => self.name.clone(),
-        }
-    }
-}
-
 /// Checks a batch (the request body) against the organization; returns every user to create, or an
 /// error naming every offending entry.
-pub fn validate_batch(body: &[u8], organization: &Organization) -> Result<Vec<NewUser>, ApiError> {
+pub fn validate_batch(body: &[u8], organization: &Organization) -> Result<Vec<AdminCreateUser>, ApiError> {
     let entries = parse_entries(body)?;
     let mut problems: BTreeMap<usize, Vec<String>> = BTreeMap::new();
     let mut users = Vec::with_capacity(entries.len());
@@ -63,7 +45,7 @@ fn parse_entries(body: &[u8]) -> Result<Vec<Value>, ApiError> {
 }
 
 /// Reads one entry, or returns what is wrong with it.
-fn parse_entry(entry: &Value) -> Result<NewUser, Vec<String>> {
+fn parse_entry(entry: &Value) -> Result<AdminCreateUser, Vec<String>> {
     let Some(fields) = entry.as_object() else {
         return Err(vec!["the entry must be a JSON object".to_owned()]);
     };
@@ -87,12 +69,13 @@ fn parse_entry(entry: &Value) -> Result<NewUser, Vec<String>> {
             None
         }
     };
+    // The password is read for its type only and dropped: it is never stored.
     optional_string(fields, "password", &mut problems);
     let lastname = optional_string(fields, "lastname", &mut problems);
     let title = optional_string(fields, "title", &mut problems);
     match (name, email, is_sso_user) {
         (Some(name), Some(email), Some(is_sso_user)) if problems.is_empty() => {
-            Ok(NewUser { name, email, is_sso_user, lastname, title })
+            Ok(AdminCreateUser { name, email, password: None, is_sso_user, lastname, title })
         }
         _ => Err(problems),
     }
@@ -126,7 +109,7 @@ fn optional_string(fields: &Map<String, Value>, key: &str, problems: &mut Vec<St
 
 /// Returns a problem for every entry whose email appears earlier in the batch or belongs to a member.
 /// Emails compare without regard to ASCII case, as mail systems treat them.
-fn duplicate_problems(users: &[(usize, NewUser)], organization: &Organization) -> Vec<(usize, String)> {
+fn duplicate_problems(users: &[(usize, AdminCreateUser)], organization: &Organization) -> Vec<(usize, String)> {
     let members: HashSet<String> =
         organization.members.iter().map(|member| member.email.to_ascii_lowercase()).collect();
     let mut first_seen: HashMap<String, usize> = HashMap::new();
@@ -163,25 +146,6 @@ fn batch_error(entries: &[Value], problems: &BTreeMap<usize, Vec<String>>) -> Ap
     ))
 }
 
-/// Returns true for a plausible address: one `@`, a local part and a dotted domain, no spaces.
-fn is_valid_email(email: &str) -> bool {
-    let Some((local, domain)) = email.split_once('@') else {
-        return false;
-    };
-    let forbidden = |c: char| c.is_whitespace() || c.is_control() || "@<>()[]\\,;:\"".contains(c);
-    let labels_ok =
-        domain.split('.').all(|label| !label.is_empty() && !label.starts_with('-') && !label.ends_with('-'));
-    !local.is_empty()
-        && !local.starts_with('.')
-        && !local.ends_with('.')
-        && !local.contains("..")
-        && domain.contains('.')
-        && labels_ok
-        && email.len() <= 254
-        && !local.contains(forbidden)
-        && !domain.contains(forbidden)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,7 +178,8 @@ mod tests {
                        {"name":"Di","email":"di@x.com","password":"","is_sso_user":false}]"#;
         let users = validate_batch(body.as_bytes(), &organization()).unwrap();
         assert_eq!(users.len(), 4);
-        assert_eq!(users[0].display_name(), "Ada L");
+        assert_eq!(users[0].lastname.as_deref(), Some("L"));
+        assert!(users.iter().all(|user| user.password.is_none()), "passwords are dropped");
     }
 
     #[test]

@@ -210,11 +210,25 @@ pub fn check(users: &[(usize, AdminCreateUser)], existing: &HashSet<String>) -> 
     problems
 }
 
-/// Returns true for `local@domain.tld` with no spaces, one `@`, and non-empty dot-separated labels.
+/// Returns true for a plausible address: one `@`, a local part without edge or double dots, a dotted
+/// domain whose labels neither are empty nor start or end with `-`, no spaces or specials, 254 bytes
+/// at most.
 pub fn is_valid_email(email: &str) -> bool {
-    let Some((local, domain)) = email.split_once('@') else { return false };
-    let clean = |part: &str| !part.is_empty() && !part.chars().any(|c| c.is_whitespace() || c.is_control() || c == '@');
-    clean(local) && clean(domain) && domain.contains('.') && domain.split('.').all(|label| !label.is_empty())
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    let forbidden = |c: char| c.is_whitespace() || c.is_control() || "@<>()[]\\,;:\"".contains(c);
+    let labels_ok =
+        domain.split('.').all(|label| !label.is_empty() && !label.starts_with('-') && !label.ends_with('-'));
+    !local.is_empty()
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && domain.contains('.')
+        && labels_ok
+        && email.len() <= 254
+        && !local.contains(forbidden)
+        && !domain.contains(forbidden)
 }
 
 /// Validates a parsed batch against the organization's emails, listing every problem of every entry;
@@ -229,58 +243,67 @@ pub fn validate(parsed: Parsed, existing: &HashSet<String>, path: &str) -> Resul
     Err(BatchError::Invalid { path: path.to_owned(), problems })
 }
 
-/// Adds a validated batch to an organization as collaborators with fresh, unique ids.
-pub fn create_in(organization: &mut Organization, users: &[AdminCreateUser], now: Timestamp) -> Vec<AdminCreatedUser> {
-    let mut taken: HashSet<String> = organization.members.iter().map(|m| m.member_id().to_owned()).collect();
-    taken.extend(organization.members.iter().map(|m| m.id.clone()));
+/// Returns the members a validated batch adds to an organization, each with fresh `usr_` and `idn_`
+/// ids that no record uses, paired with what the API answers for it. The members are collaborators;
+/// their display name is the first name, then the last name.
+pub fn new_members(
+    organization: &Organization,
+    users: &[AdminCreateUser],
+    now: Timestamp,
+) -> Vec<(Member, AdminCreatedUser)> {
+    let mut taken: HashSet<String> =
+        organization.members.iter().flat_map(|member| [member.id.clone(), member.member_id().to_owned()]).collect();
     let created_at = now.isoformat('T');
-    let mut created = Vec::with_capacity(users.len());
-    for user in users {
-        let suffix = fresh_suffix(&organization.id.0, &user.email, &created_at, &taken);
-        let user_id = format!("usr_{suffix}");
-        taken.insert(user_id.clone());
-        organization.members.push(Member {
-            id: format!("idn_{suffix}"),
-            user_id: Some(UserId(user_id.clone())),
-            email: user.email.clone(),
-            name: full_name(user),
-            created_at: created_at.clone(),
-            permission_level: "collaborator".to_owned(),
-            base_role: Some(OrgRole::Collaborator),
-            additional_roles: Vec::new(),
-            is_service_account: false,
-        });
-        created.push(AdminCreatedUser {
-            user_id,
-            name: user.name.clone(),
-            email: user.email.clone(),
-            created_at: now,
-            is_sso_user: user.is_sso_user,
-            lastname: user.lastname.clone(),
-            title: user.title.clone(),
-        });
-    }
-    organization.normalize();
-    created
+    users
+        .iter()
+        .map(|user| {
+            let suffix = fresh_suffix(&organization.id.0, &user.email, &created_at, &mut taken);
+            let member = Member {
+                id: format!("idn_{suffix}"),
+                user_id: Some(UserId(format!("usr_{suffix}"))),
+                email: user.email.clone(),
+                name: full_name(user),
+                created_at: created_at.clone(),
+                permission_level: OrgRole::Collaborator.as_str().to_owned(),
+                base_role: Some(OrgRole::Collaborator),
+                additional_roles: Vec::new(),
+                is_service_account: false,
+            };
+            let created = AdminCreatedUser {
+                user_id: format!("usr_{suffix}"),
+                name: user.name.clone(),
+                email: user.email.clone(),
+                created_at: now,
+                is_sso_user: user.is_sso_user,
+                lastname: user.lastname.clone(),
+                title: user.title.clone(),
+            };
+            (member, created)
+        })
+        .collect()
 }
 
 fn full_name(user: &AdminCreateUser) -> String {
-    match &user.lastname {
-        Some(lastname) if !lastname.is_empty() => format!("{} {lastname}", user.name),
-        _ => user.name.clone(),
+    match user.lastname.as_deref().filter(|lastname| !lastname.is_empty()) {
+        Some(lastname) => format!("{} {lastname}", user.name),
+        None => user.name.clone(),
     }
 }
 
-/// Returns 16 hex digits derived from the organization, email and time, unused by any member.
-fn fresh_suffix(organization: &str, email: &str, created_at: &str, taken: &HashSet<String>) -> String {
+/// Returns 16 hex digits, derived from the organization, email and time, whose `usr_` and `idn_` ids
+/// are both free; marks them taken.
+fn fresh_suffix(organization: &str, email: &str, created_at: &str, taken: &mut HashSet<String>) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for byte in organization.bytes().chain(email.bytes()).chain(created_at.bytes()) {
         hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
     }
-    let mut rng = crate::synth::SplitMix64::new(hash);
+    let mut random = crate::synth::SplitMix64::new(hash ^ taken.len() as u64);
     loop {
-        let suffix = format!("{:016x}", rng.next_u64());
-        if !taken.contains(&format!("usr_{suffix}")) && !taken.contains(&format!("idn_{suffix}")) {
+        let suffix = format!("{:016x}", random.next_u64());
+        let (user_id, identity_id) = (format!("usr_{suffix}"), format!("idn_{suffix}"));
+        if !taken.contains(&user_id) && !taken.contains(&identity_id) {
+            taken.insert(user_id);
+            taken.insert(identity_id);
             return suffix;
         }
     }
@@ -366,18 +389,20 @@ mod tests {
                 "entry 4 (taken@x.com): a member of the organization already has this email",
             ]
         );
-        for bad in ["a b@x.com", "@x.com", "a@", "a@x", "a@x..com", "a@@x.com"] {
+        for bad in ["a b@x.com", "@x.com", "a@", "a@x", "a@x..com", "a@@x.com", ".a@x.com", "a@-x.com", "a<b@x.com"] {
             assert!(!is_valid_email(bad), "{bad}");
         }
     }
 
     #[test]
     fn created_users_get_fresh_unique_ids() {
-        let mut organization = Organization::default();
+        let organization = Organization::default();
         let users = validate(parse(SEEDS_EXAMPLE, "u.yaml").unwrap(), &HashSet::new(), "u").unwrap().create_users;
-        let created = create_in(&mut organization, &users, Timestamp::now_utc());
-        assert_eq!(organization.members.len(), 2);
-        assert_ne!(created[0].user_id, created[1].user_id);
-        assert!(organization.members.iter().all(|m| m.permission_level == "collaborator"));
+        let created = new_members(&organization, &users, Timestamp::now_utc());
+        assert_eq!(created.len(), 2);
+        assert_ne!(created[0].1.user_id, created[1].1.user_id);
+        assert_eq!(created[0].0.member_id(), created[0].1.user_id);
+        assert_eq!(created[0].0.name, "name1 lastname1");
+        assert!(created.iter().all(|(member, _)| member.permission_level == "collaborator"));
     }
 }

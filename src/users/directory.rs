@@ -127,7 +127,10 @@ impl Directory for SnapshotDirectory {
     }
 
     fn create(&mut self, users: &[AdminCreateUser]) -> Result<Vec<AdminCreatedUser>, DirectoryError> {
-        let created = batch::create_in(&mut self.snapshot.organization, users, Timestamp::now_utc());
+        let created = batch::new_members(&self.snapshot.organization, users, Timestamp::now_utc());
+        let (members, created): (Vec<_>, Vec<_>) = created.into_iter().unzip();
+        // Appended, as `permaudit serve` does, so that the snapshot only grows.
+        self.snapshot.organization.members.extend(members);
         self.snapshot.save(&self.path)?;
         Ok(created)
     }
