@@ -1,7 +1,9 @@
 //! Command-line interface: clap argument structs and one function per command.
 
+mod explain;
 mod generate;
 mod output;
+mod report;
 mod user;
 
 use clap::{Parser, Subcommand};
@@ -13,6 +15,10 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_ERROR: u8 = 1;
 /// Exit code of a command-line usage error (clap's own).
 pub const EXIT_USAGE: u8 = 2;
+/// Exit code of `report --fail-on-anomalies` when the report holds anomalies (the files are written).
+pub const EXIT_FINDINGS: u8 = 3;
+/// Exit code of `report` when the collection is incomplete (the files are written, and say so).
+pub const EXIT_INCOMPLETE: u8 = 4;
 
 /// Audits who can reach which Anyscale cloud and project, with which role, and why.
 #[derive(Debug, Parser)]
@@ -28,6 +34,11 @@ pub enum Command {
     /// The `anyscale user` commands: list-permissions.
     #[command(subcommand)]
     User(user::UserCommand),
+    /// Writes the audit reports (list-permissions JSON, CSV, HTML) from one collection, or with
+    /// --user-id the one-person offboarding review.
+    Report(report::ReportArgs),
+    /// Explains why a member has each role: every path, and what would remain without each one.
+    Explain(explain::ExplainArgs),
     /// Writes a synthetic organization snapshot, deterministic from a seed (for benchmarks and tests).
     Generate(generate::GenerateArgs),
 }
@@ -55,6 +66,8 @@ pub fn main() -> ExitCode {
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::User(command) => user::run(command),
+        Command::Report(args) => report::run(args),
+        Command::Explain(args) => explain::run(args),
         Command::Generate(args) => generate::run(args),
     }
 }
