@@ -10,7 +10,11 @@
   const LEVELS = { o: "owner", w: "write", r: "readonly" };
   const SERVICE_ACCOUNT = 1;
   const ORG_OWNER = 2;
-  const WRITE = /\/[ocOC]\//;
+  // An entry whose role is owner or collaborator: a cloud or project token followed by o or c.
+  const WRITE = /(^| )C?\d+[ocOC]/;
+  const TOKEN = /^(C?)(\d+)([ocrOCR])(.*)$/;
+  const PATH = /\.([owr])|g(\d+)([ocr])/g;
+  const IMPLIED = { o: "o", c: "w", r: "r" };
   const controls = {
     filter: document.getElementById("filter"),
     resource: document.getElementById("resource"),
@@ -18,7 +22,9 @@
     previous: document.getElementById("previous"),
     next: document.getElementById("next"),
   };
-  const state = { filter: "", resource: null, resourceText: "", kind: "all", page: 0, matches: [] };
+  const state = { filter: "", resource: null, kind: "all", page: 0, matches: [] };
+  // One entries string per member, parallel to data.members; both filled by loadMembers.
+  let access = [];
 
   function element(tag, text, className) {
     const node = document.createElement(tag);
@@ -53,28 +59,39 @@
     return base.split(" ").map(function (token) {
       const role = token.slice(-1) === "o" ? "owner" : "collaborator";
       if (token[0] === "l") return "permission_level " + role;
-      return "group " + groupName(parseInt(token.slice(1, -1), 36)) + ": " + role;
+      return "group " + groupName(parseInt(token.slice(1, -1), 10)) + ": " + role;
     });
   }
 
-  // Decodes the entries "c<ix>/<role>/<paths> p<ix>/<role>/<paths> ...".
-  function entries(access) {
-    if (access === "") return [];
+  // Decodes the entries "C<cloud><spec> <position><spec> ...": a cloud, then the projects under it by
+  // their position in the cloud's project list; spec is the role letter (upper case when capped) and
+  // the paths, left out for a single direct grant whose level is the role.
+  function entries(text) {
+    if (text === "") return [];
     let cloud = null;
-    return access.split(" ").map(function (token) {
-      const parts = token.split("/");
-      const type = parts[0][0] === "c" ? "cloud" : "project";
-      const index = parseInt(parts[0].slice(1), 36);
-      const record = type === "cloud" ? data.clouds[index] : data.projects[index];
-      if (type === "cloud") cloud = record;
-      const letter = parts[1];
-      const paths = parts[2].split("+").map(function (path) {
-        if (path[0] === "d") return { text: "direct " + LEVELS[path[1]], group: null, role: LEVELS[path[1]] };
-        const role = ROLES[path.slice(-1)];
-        return { text: "group " + groupName(parseInt(path.slice(1, -1), 36)) + ": " + role, group: path, role: role };
-      });
+    return text.split(" ").map(function (token) {
+      const [, isCloud, number, letter, pathText] = TOKEN.exec(token);
+      const position = parseInt(number, 10);
+      let record;
+      if (isCloud) {
+        cloud = data.clouds[position];
+        record = cloud;
+      } else {
+        record = data.projects[cloud[2][position]];
+      }
+      const role = ROLES[letter.toLowerCase()];
+      const paths = [];
+      const spelled = pathText === "" ? "." + IMPLIED[letter] : pathText;
+      for (const match of spelled.matchAll(PATH)) {
+        if (match[1]) {
+          paths.push({ text: "direct " + LEVELS[match[1]], group: false, role: LEVELS[match[1]] });
+        } else {
+          const groupRole = ROLES[match[3]];
+          paths.push({ text: "group " + groupName(parseInt(match[2], 10)) + ": " + groupRole, group: true, role: groupRole });
+        }
+      }
       return {
-        type: type, id: record[0], name: record[1], cloud: cloud, role: ROLES[letter.toLowerCase()],
+        type: isCloud ? "cloud" : "project", id: record[0], name: record[1], cloud: cloud, role: role,
         capped: letter !== letter.toLowerCase(), paths: paths,
       };
     });
@@ -98,14 +115,14 @@
     return found.join("; ");
   }
 
-  function kindMatches(member) {
+  function kindMatches(member, entriesText) {
     switch (state.kind) {
       case "owners": return (member[3] & ORG_OWNER) !== 0;
-      case "write": return WRITE.test(member[5]);
+      case "write": return WRITE.test(entriesText);
       case "service-accounts": return (member[3] & SERVICE_ACCOUNT) !== 0;
-      case "privileged-service-accounts": return (member[3] & SERVICE_ACCOUNT) !== 0 && WRITE.test(member[5]);
-      case "no-access": return member[5] === "";
-      case "anomalies": return member[6] !== "";
+      case "privileged-service-accounts": return (member[3] & SERVICE_ACCOUNT) !== 0 && WRITE.test(entriesText);
+      case "no-access": return entriesText === "";
+      case "anomalies": return member[5] !== "";
       default: return true;
     }
   }
@@ -116,28 +133,44 @@
       || member[2].toLowerCase().includes(state.filter);
   }
 
-  // Returns a pattern matching the entries or group memberships of the named cloud, project or group.
-  function resourcePattern(text) {
+  // Returns a test for the entries (or group memberships) that reach the named cloud, project or group.
+  function resourceTest(text) {
     const wanted = text.trim().toLowerCase();
     if (wanted === "") return null;
-    const alternatives = [];
     const named = function (record) { return record[0].toLowerCase() === wanted || record[1].toLowerCase() === wanted; };
-    data.clouds.forEach(function (record, index) { if (named(record)) alternatives.push("(^| )c" + index.toString(36) + "/"); });
-    data.projects.forEach(function (record, index) { if (named(record)) alternatives.push("(^| )p" + index.toString(36) + "/"); });
-    data.groups.forEach(function (record, index) { if (named(record)) alternatives.push("[/+ ]g" + index.toString(36) + "[ocr]( |\\+|$)"); });
-    return alternatives.length === 0 ? /$^/ : new RegExp(alternatives.join("|"));
+    const clouds = new Set();
+    const projects = new Set();
+    const groups = new Set();
+    data.clouds.forEach(function (record, index) { if (named(record)) clouds.add(index); });
+    data.projects.forEach(function (record, index) { if (named(record)) projects.add(index); });
+    data.groups.forEach(function (record, index) { if (named(record)) groups.add(index); });
+    const groupPattern = groups.size === 0 ? null : new RegExp("g(" + Array.from(groups).join("|") + ")[ocr]");
+    return function (member, entriesText) {
+      if (groupPattern && (groupPattern.test(member[4]) || groupPattern.test(entriesText))) return true;
+      if (clouds.size === 0 && projects.size === 0) return false;
+      let cloud = null;
+      for (const token of entriesText === "" ? [] : entriesText.split(" ")) {
+        const [, isCloud, number] = TOKEN.exec(token);
+        const position = parseInt(number, 10);
+        if (isCloud) cloud = data.clouds[position];
+        if (isCloud ? clouds.has(position) : projects.has(cloud[2][position])) return true;
+      }
+      return false;
+    };
   }
 
-  function resourceMatches(member) {
-    if (state.resource === null) return true;
-    return state.resource.test(member[5]) || state.resource.test(" " + member[4]);
+  function resourceMatches(member, entriesText) {
+    return state.resource === null || state.resource(member, entriesText);
   }
 
   function applyFilters() {
     state.matches = [];
     for (let index = 0; index < data.members.length; index++) {
       const member = data.members[index];
-      if (kindMatches(member) && textMatches(member) && resourceMatches(member)) state.matches.push(index);
+      const entriesText = access[index];
+      if (kindMatches(member, entriesText) && textMatches(member) && resourceMatches(member, entriesText)) {
+        state.matches.push(index);
+      }
     }
     state.page = 0;
   }
@@ -212,9 +245,9 @@
     const shown = state.matches.slice(first, first + PAGE_SIZE);
     for (const index of shown) {
       const member = data.members[index];
-      const list = entries(member[5]);
+      const list = entries(access[index]);
       const kind = (member[3] & SERVICE_ACCOUNT) ? "service account" : "person";
-      body.appendChild(row([memberCell(member), kind, orgRole(member), accessSummary(list), anomalyCell(member[6])]));
+      body.appendChild(row([memberCell(member), kind, orgRole(member), accessSummary(list), anomalyCell(member[5])]));
       body.appendChild(detailRow(member, list));
     }
     document.getElementById("page").textContent = "page " + (state.page + 1) + " of " + pages;
@@ -234,7 +267,7 @@
     render();
   });
   controls.resource.addEventListener("input", function () {
-    state.resource = resourcePattern(controls.resource.value);
+    state.resource = resourceTest(controls.resource.value);
     applyFilters();
     render();
   });
@@ -261,10 +294,31 @@
     for (let turn = 1; turn < page && !controls.next.disabled; turn++) controls.next.click();
   }
 
-  applyFilters();
-  render();
-  applyLocation();
-  window.addEventListener("hashchange", applyLocation);
-  document.documentElement.dataset.ready = "true";
-  document.documentElement.dataset.renderMs = String(Math.round(performance.now() - started));
+  // Returns the member records and entries: plain in small reports, gzip-compressed (base64) in large
+  // ones, which the browser's own DecompressionStream inflates without any request.
+  async function loadMembers() {
+    if (!data.packed) return { members: data.members, access: data.access };
+    const binary = atob(data.packed);
+    const bytes = new Uint8Array(binary.length);
+    for (let position = 0; position < binary.length; position++) bytes[position] = binary.charCodeAt(position);
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return JSON.parse(await new Response(stream).text());
+  }
+
+  function start(loaded) {
+    data.members = loaded.members;
+    access = loaded.access;
+    applyFilters();
+    render();
+    applyLocation();
+    window.addEventListener("hashchange", applyLocation);
+    document.documentElement.dataset.ready = "true";
+    // Milliseconds from the start of navigation (HTML parsing included) until the table is usable.
+    document.documentElement.dataset.loadMs = String(Math.round(performance.now()));
+    document.documentElement.dataset.scriptMs = String(Math.round(performance.now() - started));
+  }
+
+  loadMembers().then(start, function (error) {
+    document.getElementById("status").textContent = "The member table could not be read: " + error;
+  });
 })();
