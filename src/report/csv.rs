@@ -54,11 +54,11 @@ pub fn neutralise(cell: &str) -> Cow<'_, str> {
 }
 
 /// Writes `permissions.csv` for `members` (in the order given), rendering rows in parallel chunks.
-pub fn write_permissions<'m, W: Write>(
+pub fn write_permissions<W: Write>(
     mut writer: W,
     resolution: &Resolution<'_>,
     collection: &Collection,
-    members: &[&'m MemberAccess],
+    members: &[&MemberAccess],
 ) -> io::Result<()> {
     const CHUNK: usize = 256;
     let context = RowContext::new(resolution, collection);

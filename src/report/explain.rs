@@ -3,7 +3,9 @@
 
 use super::facts::{self, AnomalyLookup};
 use super::whatif;
-use crate::resolve::{describe_source, Anomaly, CloudAccess, CloudIx, MemberAccess, ProjectIx, Resolution};
+use crate::resolve::{
+    describe_source, Anomaly, CloudAccess, CloudIx, MemberAccess, ProjectAccess, ProjectIx, Resolution,
+};
 use std::fmt::Write as _;
 
 /// Which entries an explanation covers.
@@ -79,17 +81,8 @@ fn write_cloud(text: &mut String, resolution: &Resolution<'_>, cloud: &CloudAcce
         let _ = writeln!(text, "  - {}: without it, {remaining}", describe_source(index, *source));
     }
     for project in &cloud.projects {
-        if matches!(scope, Scope::Project(wanted) if wanted != project.project) {
-            continue;
-        }
-        let record = index.project_record(project.project);
-        let _ = writeln!(text, "  project {} ({}): {}", record.name, record.id, project.role);
-        if let Some(cap) = facts::project_cap(index, cloud, project) {
-            let _ = writeln!(text, "    {cap}");
-        }
-        for (position, source) in project.sources.iter().enumerate() {
-            let remaining = whatif::without_project_path(cloud, project, position);
-            let _ = writeln!(text, "    - {}: without it, {remaining}", describe_source(index, *source));
+        if !matches!(scope, Scope::Project(wanted) if wanted != project.project) {
+            write_project(text, resolution, cloud, project);
         }
     }
     if let Scope::Project(wanted) = scope {
@@ -97,6 +90,19 @@ fn write_cloud(text: &mut String, resolution: &Resolution<'_>, cloud: &CloudAcce
             let name = &index.project_record(wanted).name;
             let _ = writeln!(text, "  project {name}: no role (no grant reaches it)");
         }
+    }
+}
+
+fn write_project(text: &mut String, resolution: &Resolution<'_>, cloud: &CloudAccess, project: &ProjectAccess) {
+    let index = &resolution.index;
+    let record = index.project_record(project.project);
+    let _ = writeln!(text, "  project {} ({}): {}", record.name, record.id, project.role);
+    if let Some(cap) = facts::project_cap(index, cloud, project) {
+        let _ = writeln!(text, "    {cap}");
+    }
+    for (position, source) in project.sources.iter().enumerate() {
+        let remaining = whatif::without_project_path(cloud, project, position);
+        let _ = writeln!(text, "    - {}: without it, {remaining}", describe_source(index, *source));
     }
 }
 

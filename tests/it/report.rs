@@ -91,7 +91,15 @@ fn hostile_values_are_inert_in_the_csv() {
         }
     }
     let text = String::from_utf8(read(&directory, "permissions.csv")).unwrap();
-    for neutralised in ["'=HYPERLINK(", "'+cmd|", "'@SUM(1+1)", "'-2+3 Carol", "'\tTabbed Dave", "'\rReturn Erin", "'@prod <b>bold</b>"] {
+    for neutralised in [
+        "'=HYPERLINK(",
+        "'+cmd|",
+        "'@SUM(1+1)",
+        "'-2+3 Carol",
+        "'\tTabbed Dave",
+        "'\rReturn Erin",
+        "'@prod <b>bold</b>",
+    ] {
         assert!(text.contains(neutralised), "missing {neutralised:?}");
     }
 }

@@ -36,25 +36,9 @@ pub fn data_block(resolution: &Resolution<'_>, members: &[&MemberAccess]) -> Str
 
 /// Returns the data block, compressing the member records and entries above `compress_above` bytes.
 pub fn data_block_with(resolution: &Resolution<'_>, members: &[&MemberAccess], compress_above: usize) -> String {
-    let index = &resolution.index;
     let positions = ProjectPositions::new(resolution);
     let mut json = String::with_capacity(1024 + members.len() * 64);
-    json.push_str("{\"format\":");
-    push_json(&mut json, DATA_FORMAT);
-    json.push_str(",\"kinds\":");
-    push_kinds(&mut json);
-    json.push_str(",\"clouds\":");
-    push_clouds(&mut json, resolution, &positions);
-    json.push_str(",\"projects\":");
-    push_records(&mut json, (0..index.projects.len() as u32).map(|project| {
-        let record = index.project_record(project);
-        (record.id.as_str(), record.name.as_str())
-    }));
-    json.push_str(",\"groups\":");
-    push_records(&mut json, (0..index.groups.len() as u32).map(|group| {
-        let record = index.group_record(group);
-        (record.id.as_str(), record.name.as_str())
-    }));
+    push_header(&mut json, resolution, &positions);
     let body = member_body(resolution, members, &positions);
     if body.len() > compress_above {
         json.push_str(",\"packed\":\"");
@@ -66,6 +50,33 @@ pub fn data_block_with(resolution: &Resolution<'_>, members: &[&MemberAccess], c
     }
     json.push('}');
     escape_for_script(&json)
+}
+
+/// Writes the opening of the data block: its format, the anomaly kinds, clouds, projects and groups.
+fn push_header(json: &mut String, resolution: &Resolution<'_>, positions: &ProjectPositions) {
+    let index = &resolution.index;
+    json.push_str("{\"format\":");
+    push_json(json, DATA_FORMAT);
+    json.push_str(",\"kinds\":");
+    push_kinds(json);
+    json.push_str(",\"clouds\":");
+    push_clouds(json, resolution, positions);
+    json.push_str(",\"projects\":");
+    push_records(
+        json,
+        (0..index.projects.len() as u32).map(|project| {
+            let record = index.project_record(project);
+            (record.id.as_str(), record.name.as_str())
+        }),
+    );
+    json.push_str(",\"groups\":");
+    push_records(
+        json,
+        (0..index.groups.len() as u32).map(|group| {
+            let record = index.group_record(group);
+            (record.id.as_str(), record.name.as_str())
+        }),
+    );
 }
 
 /// Returns `"members":[...],"access":[...]`: the member records and, in parallel, their entries.
