@@ -19,6 +19,9 @@ pub struct Summary {
     pub privileged_service_accounts: Vec<ServiceAccountRow>,
     pub anomaly_total: usize,
     pub anomaly_kinds: Vec<KindRow>,
+    /// The anomalies about the organization's data rather than one member (deleted groups, unknown ids,
+    /// group owner bindings); members' own anomalies are shown with each member.
+    pub data_anomalies: Vec<AnomalyRow>,
     pub groups: Vec<GroupRow>,
 }
 
@@ -73,6 +76,14 @@ pub struct KindRow {
     pub meaning: &'static str,
 }
 
+/// One anomaly with its ids and its sentence.
+#[derive(Debug, Serialize)]
+pub struct AnomalyRow {
+    pub code: &'static str,
+    pub subjects: String,
+    pub detail: String,
+}
+
 /// One group and its reach: members, grants, and the entries it is a path of.
 #[derive(Debug, Default, Serialize)]
 pub struct GroupRow {
@@ -112,6 +123,7 @@ impl Summary {
                 .collect(),
             anomaly_total: resolution.anomalies.len(),
             anomaly_kinds,
+            data_anomalies: data_anomalies(resolution),
             groups: group_rows(resolution),
         }
     }
@@ -157,6 +169,19 @@ fn anomaly_kinds(resolution: &Resolution<'_>) -> Vec<KindRow> {
         .filter_map(|&kind| {
             let count = resolution.anomalies.iter().filter(|anomaly| anomaly.kind() == kind).count();
             (count > 0).then(|| KindRow { code: kind.code(), count, meaning: kind_meaning(kind) })
+        })
+        .collect()
+}
+
+fn data_anomalies(resolution: &Resolution<'_>) -> Vec<AnomalyRow> {
+    let index = &resolution.index;
+    resolution
+        .anomalies
+        .iter()
+        .filter(|anomaly| facts::anomaly_member(anomaly).is_none())
+        .map(|anomaly| {
+            let subjects: Vec<String> = anomaly.subjects(index).iter().map(ToString::to_string).collect();
+            AnomalyRow { code: anomaly.kind().code(), subjects: subjects.join("; "), detail: anomaly.detail(index) }
         })
         .collect()
 }

@@ -123,6 +123,25 @@ fn no_data_value_runs_as_script() {
 }
 
 #[test]
+fn the_content_security_policy_alone_stops_injected_markup() {
+    let directory = report(&demo_org());
+    let html = std::fs::read_to_string(page(&directory)).unwrap();
+    let injected = "<img src=x onerror=\"document.documentElement.setAttribute('data-pwned','img')\">";
+    let with_policy = directory.path().join("injected.html");
+    std::fs::write(&with_policy, html.replacen("<header>", &format!("<header>{injected}"), 1)).unwrap();
+    let dom = dom(&with_policy, "");
+    assert_eq!(root_attribute(&dom, "ready").as_deref(), Some("true"), "the report's own script still runs");
+    assert_eq!(root_attribute(&dom, "pwned"), None, "the policy blocked the inline handler");
+    // The same injection without the policy does run: the check above can see a script that ran.
+    let policy_start = html.find("<meta http-equiv=\"Content-Security-Policy\"").unwrap();
+    let policy_end = policy_start + html[policy_start..].find('>').unwrap() + 1;
+    let bare = format!("{}{}", &html[..policy_start], &html[policy_end..]);
+    let without_policy = directory.path().join("injected-no-csp.html");
+    std::fs::write(&without_policy, bare.replacen("<header>", &format!("<header>{injected}"), 1)).unwrap();
+    assert_eq!(root_attribute(&self::dom(&without_policy, ""), "pwned").as_deref(), Some("img"));
+}
+
+#[test]
 fn a_large_report_inflates_its_compressed_data_in_the_browser() {
     let directory = tempfile::tempdir().unwrap();
     let org = directory.path().join("org.json");
@@ -132,6 +151,8 @@ fn a_large_report_inflates_its_compressed_data_in_the_browser() {
     let written = report(&org);
     let html = std::fs::read_to_string(page(&written)).unwrap();
     assert!(html.contains("\"packed\":\""), "the member data is compressed");
+    let again = std::fs::read_to_string(page(&report(&org))).unwrap();
+    assert!(html == again, "the compressed report is byte-identical across runs");
     let dom = dom(&page(&written), "filter=user0004242");
     assert_eq!(root_attribute(&dom, "matches").as_deref(), Some("1"), "{}", status(&dom));
     assert!(dom.contains("user0004242@example.com"));
