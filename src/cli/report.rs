@@ -39,39 +39,27 @@ pub fn run(args: ReportArgs) -> anyhow::Result<u8> {
     phase("resolve", started);
     let started = Instant::now();
     let collection = &snapshot.collection;
-    let (written, anomalies) = match args.user_id.as_deref() {
-        None => {
-            let written = bundle::write_organization(&args.out_dir, &resolution, collection)?;
-            (written, resolution.anomalies.len())
-        }
-        Some(user_id) => {
-            let written = bundle::write_person(&args.out_dir, &resolution, collection, user_id)?.with_context(|| {
-                format!(
-                    "user `{user_id}` is not a member of organization `{}`; `permaudit user list-permissions` shows member ids",
-                    resolution.organization_id()
-                )
-            })?;
-            let member = resolution.member(user_id).map(|access| access.member);
-            let count = resolution
-                .anomalies
-                .iter()
-                .filter(|anomaly| crate::report::facts::anomaly_member(anomaly) == member)
-                .count();
-            (written, count)
-        }
+    let written = match args.user_id.as_deref() {
+        None => bundle::write_organization(&args.out_dir, &resolution, collection)?,
+        Some(user_id) => bundle::write_person(&args.out_dir, &resolution, collection, user_id)?.with_context(|| {
+            format!(
+                "user `{user_id}` is not a member of organization `{}`; `permaudit user list-permissions` shows member ids",
+                resolution.organization_id()
+            )
+        })?,
     };
     phase("write", started);
-    for path in &written {
+    for path in &written.paths {
         info(&format!("Wrote {}", path.display()));
     }
-    if anomalies > 0 {
-        info(&format!("{anomalies} anomalies in the report (see anomalies.csv)"));
+    if written.anomalies > 0 {
+        info(&format!("{} anomalies in the report (see anomalies.csv)", written.anomalies));
     }
     // Freeing a large organization piece by piece takes longer than the exit that reclaims it whole.
     std::mem::forget(resolution);
     let complete = snapshot.collection.complete;
     std::mem::forget(snapshot);
-    Ok(exit_code(complete, anomalies, args.fail_on_anomalies))
+    Ok(exit_code(complete, written.anomalies, args.fail_on_anomalies))
 }
 
 fn exit_code(complete: bool, anomalies: usize, fail_on_anomalies: bool) -> u8 {

@@ -2,6 +2,7 @@
 //! reports and the HTML report, each written atomically, for the whole organization or one person.
 
 use super::csv as csv_report;
+use super::facts::AnomalyLookup;
 use super::html::{self, data, HtmlError};
 use super::offboarding::Offboarding;
 use super::permissions::PermissionsDocument;
@@ -30,29 +31,35 @@ pub enum ReportError {
     Directory { path: PathBuf, source: io::Error },
     #[error("cannot write `{path}`: {source}")]
     Write { path: PathBuf, source: io::Error },
-    #[error("cannot write `{path}`: {source}")]
-    Html { path: PathBuf, source: HtmlError },
+    #[error(transparent)]
+    Html(#[from] HtmlError),
 }
 
-/// Writes the organization's report files into `directory` and returns their paths.
+/// What a report wrote, and how many anomalies it holds (for the exit code).
+#[derive(Debug)]
+pub struct Written {
+    pub paths: Vec<PathBuf>,
+    pub anomalies: usize,
+}
+
+/// Writes the organization's report files into `directory`.
 pub fn write_organization(
     directory: &Path,
     resolution: &Resolution<'_>,
     collection: &Collection,
-) -> Result<Vec<PathBuf>, ReportError> {
+) -> Result<Written, ReportError> {
     create_directory(directory)?;
     let members: Vec<&MemberAccess> = resolution.members.iter().collect();
     let document = PermissionsDocument::new(resolution);
     let anomalies: Vec<&Anomaly> = resolution.anomalies.iter().collect();
-    let mut written = vec![
+    let page = html::render_report(&Summary::new(resolution, collection), data::data_block(resolution, &members))?;
+    let paths = vec![
         write(directory, PERMISSIONS_JSON, |out| document.write_json(out, 2))?,
         write(directory, PERMISSIONS_CSV, |out| csv_report::write_permissions(out, resolution, collection, &members))?,
         write(directory, ANOMALIES_CSV, |out| csv_report::write_anomalies(out, resolution, collection, &anomalies))?,
+        write(directory, REPORT_HTML, |out| out.write_all(page.as_bytes()))?,
     ];
-    let summary = Summary::new(resolution, collection);
-    let block = data::data_block(resolution, &members);
-    written.push(write_html(directory, |out| html::write_report(out, &summary, block))?);
-    Ok(written)
+    Ok(Written { paths, anomalies: anomalies.len() })
 }
 
 /// Writes the one-person (offboarding) report of `member_id` into `directory`; `None` when the id is
@@ -62,23 +69,24 @@ pub fn write_person(
     resolution: &Resolution<'_>,
     collection: &Collection,
     member_id: &str,
-) -> Result<Option<Vec<PathBuf>>, ReportError> {
+) -> Result<Option<Written>, ReportError> {
     let (Some(access), Some(document)) =
         (resolution.member(member_id), PermissionsDocument::for_member(resolution, member_id))
     else {
         return Ok(None);
     };
     create_directory(directory)?;
-    let offboarding = Offboarding::new(resolution, collection, access);
-    let anomalies = offboarding.anomalies(resolution);
-    let mut written = vec![
+    let anomalies = AnomalyLookup::new(resolution).of_member(access.member).to_vec();
+    let offboarding = Offboarding::new(resolution, collection, access, &anomalies);
+    let page = html::render_person_report(&offboarding)?;
+    let paths = vec![
         write(directory, PERMISSIONS_JSON, |out| document.write_json(out, 2))?,
         write(directory, PERMISSIONS_CSV, |out| csv_report::write_permissions(out, resolution, collection, &[access]))?,
         write(directory, ANOMALIES_CSV, |out| csv_report::write_anomalies(out, resolution, collection, &anomalies))?,
         write(directory, REVOCATION_CSV, |out| offboarding.write_plan_csv(out))?,
+        write(directory, REPORT_HTML, |out| out.write_all(page.as_bytes()))?,
     ];
-    written.push(write_html(directory, |out| html::write_person_report(out, &offboarding))?);
-    Ok(Some(written))
+    Ok(Some(Written { paths, anomalies: anomalies.len() }))
 }
 
 fn create_directory(directory: &Path) -> Result<(), ReportError> {
@@ -99,27 +107,4 @@ fn write(
     })
     .map_err(|source| ReportError::Write { path: path.clone(), source })?;
     Ok(path)
-}
-
-fn write_html(
-    directory: &Path,
-    fill: impl FnOnce(&mut BufWriter<&mut File>) -> Result<(), HtmlError>,
-) -> Result<PathBuf, ReportError> {
-    let path = directory.join(REPORT_HTML);
-    let mut failure = None;
-    let result = crate::atomic::write_file(&path, |file| {
-        let mut writer = BufWriter::with_capacity(1 << 20, file);
-        match fill(&mut writer) {
-            Ok(()) => writer.flush(),
-            Err(error) => {
-                failure = Some(error);
-                Err(io::Error::other("the HTML report could not be rendered"))
-            }
-        }
-    });
-    match (result, failure) {
-        (_, Some(source)) => Err(ReportError::Html { path, source }),
-        (Err(source), None) => Err(ReportError::Write { path, source }),
-        (Ok(()), None) => Ok(path),
-    }
 }

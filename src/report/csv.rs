@@ -104,7 +104,7 @@ pub fn write_anomalies<W: Write>(
 }
 
 /// Runs `fill` on a CSV writer over a byte buffer (RFC 4180: CRLF line ends, quotes when needed).
-fn render(fill: impl FnOnce(&mut ::csv::Writer<Vec<u8>>) -> ::csv::Result<()>) -> io::Result<Vec<u8>> {
+pub(crate) fn render(fill: impl FnOnce(&mut ::csv::Writer<Vec<u8>>) -> ::csv::Result<()>) -> io::Result<Vec<u8>> {
     let mut csv = ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).from_writer(Vec::new());
     fill(&mut csv).map_err(io::Error::other)?;
     csv.into_inner().map_err(|error| error.into_error())

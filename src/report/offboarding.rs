@@ -6,8 +6,8 @@
 //! removes as much privilege as possible: org ownership first, then owner, write and read entries.
 //! Grants that give nothing today (dropped by the rules) come last, as clean-up.
 
-use super::csv::{neutralise, CSV_FORMAT};
-use super::facts::{self, AnomalyLookup};
+use super::csv::{neutralise, render, CSV_FORMAT};
+use super::facts;
 use super::summary::CollectionFacts;
 use crate::model::{Collection, DirectLevel, OrgRole, Role};
 use crate::resolve::{
@@ -32,8 +32,6 @@ pub struct Offboarding {
     pub plan: Vec<Step>,
     pub left_without_owner: Vec<ResourceRow>,
     pub anomalies: Vec<AnomalyRow>,
-    #[serde(skip)]
-    member_index: u32,
 }
 
 /// Who the person is.
@@ -87,10 +85,14 @@ pub struct AnomalyRow {
 
 impl Offboarding {
     /// Builds the review of one member.
-    pub fn new(resolution: &Resolution<'_>, collection: &Collection, access: &MemberAccess) -> Offboarding {
+    pub fn new(
+        resolution: &Resolution<'_>,
+        collection: &Collection,
+        access: &MemberAccess,
+        anomalies: &[&Anomaly],
+    ) -> Offboarding {
         let index = &resolution.index;
         let record = index.member_record(access.member);
-        let lookup = AnomalyLookup::new(resolution);
         Offboarding {
             collection: CollectionFacts::new(resolution, collection),
             member: PersonFacts {
@@ -105,24 +107,16 @@ impl Offboarding {
             entries: entry_rows(resolution, access),
             plan: Planner::new(resolution, access).plan(),
             left_without_owner: left_without_owner(resolution, access),
-            anomalies: lookup
-                .of_member(access.member)
+            anomalies: anomalies
                 .iter()
                 .map(|anomaly| AnomalyRow { code: anomaly.kind().code(), detail: anomaly.detail(index) })
                 .collect(),
-            member_index: access.member,
         }
-    }
-
-    /// Returns the anomalies that name the person, for `anomalies.csv`.
-    pub fn anomalies<'r>(&self, resolution: &'r Resolution<'_>) -> Vec<&'r Anomaly> {
-        AnomalyLookup::new(resolution).of_member(self.member_index).to_vec()
     }
 
     /// Writes `revocation-plan.csv`: one row per step, in order.
     pub fn write_plan_csv<W: Write>(&self, mut writer: W) -> io::Result<()> {
-        let mut csv = ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).from_writer(Vec::new());
-        let result = (|| {
+        let bytes = render(|csv| {
             csv.write_record(PLAN_COLUMNS)?;
             for step in &self.plan {
                 csv.write_record([
@@ -137,10 +131,8 @@ impl Offboarding {
                     &neutralise(&step.effect),
                 ])?;
             }
-            Ok::<(), ::csv::Error>(())
-        })();
-        result.map_err(io::Error::other)?;
-        let bytes = csv.into_inner().map_err(|error| error.into_error())?;
+            Ok(())
+        })?;
         writer.write_all(&bytes)?;
         writer.flush()
     }

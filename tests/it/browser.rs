@@ -70,6 +70,13 @@ fn status(dom: &str) -> String {
     text[..text.find("</p>").unwrap()].to_owned()
 }
 
+/// Returns the page without its Content-Security-Policy element.
+fn without_policy(html: &str) -> String {
+    let start = html.find("<meta http-equiv=\"Content-Security-Policy\"").unwrap();
+    let end = start + html[start..].find('>').unwrap() + 1;
+    format!("{}{}", &html[..start], &html[end..])
+}
+
 fn page(directory: &tempfile::TempDir) -> PathBuf {
     directory.path().join("report.html")
 }
@@ -108,10 +115,8 @@ fn no_data_value_runs_as_script() {
     let directory = report(&repo_path("fixtures/scenarios/hostile-values/org.json"));
     let html = std::fs::read_to_string(page(&directory)).unwrap();
     // The same page without its policy: escaping alone must keep the data inert.
-    let policy_start = html.find("<meta http-equiv=\"Content-Security-Policy\"").unwrap();
-    let policy_end = policy_start + html[policy_start..].find('>').unwrap() + 1;
     let unprotected = directory.path().join("no-csp.html");
-    std::fs::write(&unprotected, format!("{}{}", &html[..policy_start], &html[policy_end..])).unwrap();
+    std::fs::write(&unprotected, without_policy(&html)).unwrap();
     for (page, fragment) in [(page(&directory), ""), (unprotected.clone(), ""), (unprotected, "filter=example")] {
         let dom = dom(&page, fragment);
         assert_eq!(root_attribute(&dom, "ready").as_deref(), Some("true"), "{}", page.display());
@@ -133,12 +138,9 @@ fn the_content_security_policy_alone_stops_injected_markup() {
     assert_eq!(root_attribute(&dom, "ready").as_deref(), Some("true"), "the report's own script still runs");
     assert_eq!(root_attribute(&dom, "pwned"), None, "the policy blocked the inline handler");
     // The same injection without the policy does run: the check above can see a script that ran.
-    let policy_start = html.find("<meta http-equiv=\"Content-Security-Policy\"").unwrap();
-    let policy_end = policy_start + html[policy_start..].find('>').unwrap() + 1;
-    let bare = format!("{}{}", &html[..policy_start], &html[policy_end..]);
-    let without_policy = directory.path().join("injected-no-csp.html");
-    std::fs::write(&without_policy, bare.replacen("<header>", &format!("<header>{injected}"), 1)).unwrap();
-    assert_eq!(root_attribute(&self::dom(&without_policy, ""), "pwned").as_deref(), Some("img"));
+    let bare = directory.path().join("injected-no-csp.html");
+    std::fs::write(&bare, without_policy(&html).replacen("<header>", &format!("<header>{injected}"), 1)).unwrap();
+    assert_eq!(root_attribute(&self::dom(&bare, ""), "pwned").as_deref(), Some("img"));
 }
 
 #[test]

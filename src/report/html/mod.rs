@@ -10,7 +10,6 @@ use minijinja::value::{Serde, Value};
 use minijinja::{context, Environment};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use std::io::{self, Write};
 
 /// The format version every HTML report states in its `permaudit-format` meta element.
 pub const HTML_FORMAT: &str = "permaudit-html/1";
@@ -22,18 +21,17 @@ const PERSON: &str = include_str!("../../../templates/person.html.j2");
 const SCRIPT: &str = include_str!("../../../templates/report.js");
 const STYLE: &str = include_str!("../../../templates/report.css");
 
-/// Why an HTML report could not be written.
+/// Why an HTML report could not be rendered.
 #[derive(Debug, thiserror::Error)]
-pub enum HtmlError {
-    #[error("cannot render the HTML template `{name}`: {source}")]
-    Template { name: &'static str, source: minijinja::Error },
-    #[error(transparent)]
-    Write(#[from] io::Error),
+#[error("cannot render the HTML template `{name}`: {source}")]
+pub struct HtmlError {
+    name: &'static str,
+    source: minijinja::Error,
 }
 
-/// Renders the organization report from its summary and data block.
-pub fn write_report<W: Write>(mut writer: W, summary: &impl Serialize, data_block: String) -> Result<(), HtmlError> {
-    let html = render(
+/// Returns the organization report, from its summary and data block.
+pub fn render_report(summary: &impl Serialize, data_block: String) -> Result<String, HtmlError> {
+    render(
         "report.html.j2",
         context! {
             format => HTML_FORMAT,
@@ -44,15 +42,12 @@ pub fn write_report<W: Write>(mut writer: W, summary: &impl Serialize, data_bloc
             data => Value::from_safe_string(data_block),
             summary => Value::from(Serde(summary)),
         },
-    )?;
-    writer.write_all(html.as_bytes())?;
-    writer.flush()?;
-    Ok(())
+    )
 }
 
-/// Renders the one-person (offboarding) report; it needs no script.
-pub fn write_person_report<W: Write>(mut writer: W, person: &impl Serialize) -> Result<(), HtmlError> {
-    let html = render(
+/// Returns the one-person (offboarding) report; it needs no script.
+pub fn render_person_report(person: &impl Serialize) -> Result<String, HtmlError> {
+    render(
         "person.html.j2",
         context! {
             format => HTML_FORMAT,
@@ -60,16 +55,14 @@ pub fn write_person_report<W: Write>(mut writer: W, person: &impl Serialize) -> 
             style => Value::from_safe_string(STYLE.to_owned()),
             person => Value::from(Serde(person)),
         },
-    )?;
-    writer.write_all(html.as_bytes())?;
-    writer.flush()?;
-    Ok(())
+    )
 }
 
 fn render(name: &'static str, context: Value) -> Result<String, HtmlError> {
-    let environment = environment().map_err(|source| HtmlError::Template { name, source })?;
-    let template = environment.get_template(name).map_err(|source| HtmlError::Template { name, source })?;
-    template.render(context).map_err(|source| HtmlError::Template { name, source })
+    let failed = |source| HtmlError { name, source };
+    let environment = environment().map_err(failed)?;
+    let template = environment.get_template(name).map_err(failed)?;
+    template.render(context).map_err(failed)
 }
 
 /// Returns the template environment; `*.html.j2` names make minijinja escape every value for HTML.
