@@ -230,3 +230,26 @@ fn explain_refuses_an_ambiguous_or_unknown_member() {
     let output = explain(&["--user", "usr_alice", "--cloud", "nowhere"]);
     assert!(stderr(&output).contains("no cloud has the id or name `nowhere`"));
 }
+
+#[test]
+fn no_revocation_plan_raises_access_in_a_generated_organization() {
+    use permaudit::model::Collection;
+    use permaudit::report::offboarding::Offboarding;
+    use permaudit::synth::{generate, Shape};
+    let shape = Shape { members: 400, groups: 30, group_size: 20, clouds: 4, projects: 60, grants: 12_000, seed: 11 };
+    let organization = generate(&shape);
+    let resolution = permaudit::resolve::resolve(&organization);
+    let collection =
+        Collection { collected_at: String::new(), source: String::new(), complete: true, gaps: Vec::new() };
+    let mut planned = 0;
+    for access in resolution.listed_members() {
+        let review = Offboarding::new(&resolution, &collection, access, &[]);
+        let (last, steps) = review.plan.split_last().unwrap();
+        assert_eq!(last.action, "remove from organization");
+        for step in steps {
+            assert!(!step.effect.contains("raised"), "{}: {step:?}", review.member.id);
+        }
+        planned += steps.len();
+    }
+    assert!(planned > 1000, "the organization exercises the planner ({planned} steps)");
+}
