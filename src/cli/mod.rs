@@ -1,8 +1,10 @@
 //! Command-line interface: clap argument structs and one function per command.
 
 mod collect;
+mod explain;
 mod generate;
 mod output;
+mod report;
 mod serve;
 pub mod source;
 pub mod user;
@@ -16,9 +18,11 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_ERROR: u8 = 1;
 /// Exit code of a command-line usage error (clap's own).
 pub const EXIT_USAGE: u8 = 2;
-/// Exit code of a collection that gave up on some endpoint after its retries: no result is reported
-/// as complete.
+/// Exit code of incomplete data: a collection gave up on some endpoint after its retries (or a report
+/// was made from an incomplete snapshot). No result is reported as complete.
 pub const EXIT_INCOMPLETE: u8 = 3;
+/// Exit code of `report --fail-on-anomalies` when the report holds anomalies (the files are written).
+pub const EXIT_FINDINGS: u8 = 4;
 
 /// Audits who can reach which Anyscale cloud and project, with which role, and why.
 #[derive(Debug, Parser)]
@@ -36,6 +40,11 @@ pub enum Command {
     User(user::UserCommand),
     /// Reads the organization from the Anyscale API and writes its snapshot.
     Collect(collect::CollectArgs),
+    /// Writes the audit reports (list-permissions JSON, CSV, HTML) from one collection, or with
+    /// --user-id the one-person offboarding review.
+    Report(report::ReportArgs),
+    /// Explains why a member has each role: every path, and what would remain without each one.
+    Explain(explain::ExplainArgs),
     /// Writes a synthetic organization snapshot, deterministic from a seed (for benchmarks and tests).
     Generate(generate::GenerateArgs),
     /// Serves the Anyscale HTTP API from a snapshot, for testing clients against a known organization.
@@ -66,6 +75,8 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::User(command) => user::run(command),
         Command::Collect(args) => collect::run(args),
+        Command::Report(args) => report::run(args),
+        Command::Explain(args) => explain::run(args),
         Command::Generate(args) => generate::run(args),
         Command::Serve(args) => serve::run(args),
     }

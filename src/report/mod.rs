@@ -1,10 +1,19 @@
 //! Renderings of the engine's result: the list-permissions document (JSON as the official CLI prints
-//! it, and YAML), and the Python-compatible JSON and YAML writers behind it.
+//! it, and YAML), and the audit reports built on one set of facts: CSV, HTML, explanations and the
+//! one-person offboarding review.
 
+pub mod bundle;
+pub mod csv;
+pub mod explain;
+pub mod facts;
+pub mod html;
+pub mod offboarding;
 pub mod permissions;
 pub mod pyjson;
 pub mod pyyaml;
 pub mod richtable;
+pub mod summary;
+pub mod whatif;
 
 use pyyaml::YamlValue;
 use serde_json::Value;

@@ -1,10 +1,12 @@
 //! permaudit's integration tests: one binary, one module per area.
 
+mod browser;
 mod emulator;
 mod golden;
 mod official_cli;
 mod properties;
 mod python_parity;
+mod report;
 mod rules;
 mod serve;
 mod snapshots;

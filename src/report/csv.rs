@@ -1,0 +1,259 @@
+//! The CSV reports: `permissions.csv`, one row per member and resource with every path behind the
+//! role, and `anomalies.csv`, one row per anomaly. RFC 4180, comma, UTF-8, formula-safe
+//! (`docs/reports.md` documents the columns of format `permaudit-csv/1`).
+
+use super::facts::{self, AnomalyLookup};
+use crate::model::Collection;
+use crate::resolve::{Anomaly, CloudAccess, MemberAccess, ProjectAccess, Resolution};
+use rayon::prelude::*;
+use std::borrow::Cow;
+use std::io::{self, Write};
+
+/// The format version written in the first column of every row.
+pub const CSV_FORMAT: &str = "permaudit-csv/1";
+
+/// The columns of `permissions.csv`, in order.
+pub const PERMISSION_COLUMNS: [&str; 21] = [
+    "format",
+    "organization_id",
+    "collected_at",
+    "collection_complete",
+    "member_id",
+    "member_email",
+    "member_name",
+    "is_service_account",
+    "org_role",
+    "org_role_sources",
+    "resource_type",
+    "cloud_id",
+    "cloud_name",
+    "project_id",
+    "project_name",
+    "role",
+    "direct_levels",
+    "group_grants",
+    "cap",
+    "anomalies",
+    "note",
+];
+
+/// The columns of `anomalies.csv`, in order.
+pub const ANOMALY_COLUMNS: [&str; 6] = ["format", "organization_id", "collected_at", "code", "subjects", "detail"];
+
+/// Returns a cell that no spreadsheet will run as a formula.
+///
+/// Cells starting with `=`, `+`, `-`, `@`, a tab or a carriage return (OWASP's list), or with the
+/// full-width `＝ ＋ － ＠` that some spreadsheets also accept, get a leading apostrophe, which
+/// spreadsheets show as text and do not evaluate.
+pub fn neutralise(cell: &str) -> Cow<'_, str> {
+    const TRIGGERS: [char; 10] = ['=', '+', '-', '@', '\t', '\r', '\u{ff1d}', '\u{ff0b}', '\u{ff0d}', '\u{ff20}'];
+    match cell.chars().next() {
+        Some(first) if TRIGGERS.contains(&first) => Cow::Owned(format!("'{cell}")),
+        _ => Cow::Borrowed(cell),
+    }
+}
+
+/// Writes `permissions.csv` for `members` (in the order given), rendering rows in parallel chunks.
+pub fn write_permissions<W: Write>(
+    mut writer: W,
+    resolution: &Resolution<'_>,
+    collection: &Collection,
+    members: &[&MemberAccess],
+) -> io::Result<()> {
+    const CHUNK: usize = 256;
+    let context = RowContext::new(resolution, collection);
+    writer.write_all(&render(|csv| csv.write_record(PERMISSION_COLUMNS))?)?;
+    for window in members.chunks(CHUNK * 64) {
+        let rendered: Vec<io::Result<Vec<u8>>> = window
+            .par_chunks(CHUNK)
+            .map(|chunk| render(|csv| chunk.iter().try_for_each(|access| context.member_rows(csv, access))))
+            .collect();
+        for chunk in rendered {
+            writer.write_all(&chunk?)?;
+        }
+    }
+    writer.flush()
+}
+
+/// Writes `anomalies.csv`: each of `anomalies` with its code, the ids involved and a sentence.
+pub fn write_anomalies<W: Write>(
+    mut writer: W,
+    resolution: &Resolution<'_>,
+    collection: &Collection,
+    anomalies: &[&Anomaly],
+) -> io::Result<()> {
+    let index = &resolution.index;
+    let bytes = render(|csv| {
+        csv.write_record(ANOMALY_COLUMNS)?;
+        for anomaly in anomalies {
+            let subjects: Vec<String> = anomaly.subjects(index).iter().map(ToString::to_string).collect();
+            let detail = anomaly.detail(index);
+            csv.write_record([
+                CSV_FORMAT,
+                &neutralise(resolution.organization_id()),
+                &neutralise(&collection.collected_at),
+                anomaly.kind().code(),
+                &neutralise(&subjects.join("; ")),
+                &neutralise(&detail),
+            ])?;
+        }
+        Ok(())
+    })?;
+    writer.write_all(&bytes)?;
+    writer.flush()
+}
+
+/// Runs `fill` on a CSV writer over a byte buffer (RFC 4180: CRLF line ends, quotes when needed).
+pub(crate) fn render(fill: impl FnOnce(&mut ::csv::Writer<Vec<u8>>) -> ::csv::Result<()>) -> io::Result<Vec<u8>> {
+    let mut csv = ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).from_writer(Vec::new());
+    fill(&mut csv).map_err(io::Error::other)?;
+    csv.into_inner().map_err(|error| error.into_error())
+}
+
+/// What every row of one report shares: the collection's columns and the anomaly lookup.
+struct RowContext<'r, 'a> {
+    resolution: &'r Resolution<'a>,
+    anomalies: AnomalyLookup<'r>,
+    organization_id: Cow<'r, str>,
+    collected_at: Cow<'r, str>,
+    complete: &'static str,
+}
+
+/// The member columns of a row, rendered once per member.
+struct MemberCells {
+    id: String,
+    email: String,
+    name: String,
+    is_service_account: &'static str,
+    org_role: &'static str,
+    org_role_sources: String,
+}
+
+/// The resource columns of a row: type, cloud id and name, project id and name.
+type ResourceCells<'c> = [Cow<'c, str>; 5];
+
+impl<'r, 'a> RowContext<'r, 'a> {
+    fn new(resolution: &'r Resolution<'a>, collection: &'r Collection) -> Self {
+        RowContext {
+            resolution,
+            anomalies: AnomalyLookup::new(resolution),
+            organization_id: neutralise(resolution.organization_id()),
+            collected_at: neutralise(&collection.collected_at),
+            complete: if collection.complete { "true" } else { "false" },
+        }
+    }
+
+    /// Writes one member's rows: one per cloud and project entry, or a single row saying why none.
+    fn member_rows(&self, csv: &mut ::csv::Writer<Vec<u8>>, access: &MemberAccess) -> ::csv::Result<()> {
+        let member = self.member_cells(access);
+        if access.clouds.is_empty() {
+            let anomalies = facts::anomaly_codes(self.anomalies.of_member(access.member));
+            let empty = || Cow::Borrowed("");
+            let resource = [empty(), empty(), empty(), empty(), empty()];
+            let tail = ["none", "", "", "", &anomalies, facts::no_access_reason(access)];
+            return self.write_row(csv, &member, &resource, tail);
+        }
+        for cloud in &access.clouds {
+            self.cloud_row(csv, &member, access, cloud)?;
+            for project in &cloud.projects {
+                self.project_row(csv, &member, access, cloud, project)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn member_cells(&self, access: &MemberAccess) -> MemberCells {
+        let index = &self.resolution.index;
+        let record = index.member_record(access.member);
+        MemberCells {
+            id: neutralise(record.member_id()).into_owned(),
+            email: neutralise(&record.email).into_owned(),
+            name: neutralise(&record.name).into_owned(),
+            is_service_account: if record.is_service_account { "true" } else { "false" },
+            org_role: facts::org_role(access),
+            org_role_sources: neutralise(&facts::org_role_sources(index, access)).into_owned(),
+        }
+    }
+
+    fn cloud_row(
+        &self,
+        csv: &mut ::csv::Writer<Vec<u8>>,
+        member: &MemberCells,
+        access: &MemberAccess,
+        cloud: &CloudAccess,
+    ) -> ::csv::Result<()> {
+        let index = &self.resolution.index;
+        let record = index.cloud_record(cloud.cloud);
+        let resource =
+            [Cow::Borrowed("cloud"), neutralise(&record.id.0), neutralise(&record.name), "".into(), "".into()];
+        let cap = facts::cloud_cap(index, cloud).unwrap_or_default();
+        let anomalies = facts::anomaly_codes(&self.anomalies.of_cloud_entry(access.member, cloud));
+        let groups = neutralise(&facts::group_grants(index, &cloud.sources)).into_owned();
+        let tail =
+            [cloud.role.as_str(), &facts::direct_levels(&cloud.sources), &groups, &neutralise(&cap), &anomalies, ""];
+        self.write_row(csv, member, &resource, tail)
+    }
+
+    fn project_row(
+        &self,
+        csv: &mut ::csv::Writer<Vec<u8>>,
+        member: &MemberCells,
+        access: &MemberAccess,
+        cloud: &CloudAccess,
+        project: &ProjectAccess,
+    ) -> ::csv::Result<()> {
+        let index = &self.resolution.index;
+        let (cloud_record, record) = (index.cloud_record(cloud.cloud), index.project_record(project.project));
+        let resource = [
+            Cow::Borrowed("project"),
+            neutralise(&cloud_record.id.0),
+            neutralise(&cloud_record.name),
+            neutralise(&record.id.0),
+            neutralise(&record.name),
+        ];
+        let cap = facts::project_cap(index, cloud, project).unwrap_or_default();
+        let anomalies = facts::anomaly_codes(&self.anomalies.of_project_entry(access.member, project.project));
+        let groups = neutralise(&facts::group_grants(index, &project.sources)).into_owned();
+        let direct = facts::direct_levels(&project.sources);
+        let tail = [project.role.as_str(), &direct, &groups, &neutralise(&cap), &anomalies, ""];
+        self.write_row(csv, member, &resource, tail)
+    }
+
+    /// Writes one row: collection columns, member columns, resource columns, then the role columns
+    /// (role, direct levels, group grants, cap, anomalies, note).
+    fn write_row(
+        &self,
+        csv: &mut ::csv::Writer<Vec<u8>>,
+        member: &MemberCells,
+        resource: &ResourceCells<'_>,
+        tail: [&str; 6],
+    ) -> ::csv::Result<()> {
+        let head = [CSV_FORMAT, &self.organization_id, &self.collected_at, self.complete];
+        let member_cells = [
+            member.id.as_str(),
+            &member.email,
+            &member.name,
+            member.is_service_account,
+            member.org_role,
+            &member.org_role_sources,
+        ];
+        let resource_cells = resource.iter().map(|cell| cell.as_ref());
+        let cells = head.into_iter().chain(member_cells).chain(resource_cells).chain(tail);
+        csv.write_record(cells)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::neutralise;
+
+    #[test]
+    fn formula_triggers_get_an_apostrophe() {
+        for cell in ["=HYPERLINK(\"http://x\")", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "\u{ff1d}1+1"] {
+            assert_eq!(neutralise(cell), format!("'{cell}"));
+        }
+        for cell in ["alice", "", "a=b", "'quoted", "1"] {
+            assert_eq!(neutralise(cell), cell);
+        }
+    }
+}

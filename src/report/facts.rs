@@ -1,0 +1,194 @@
+//! The audit facts shared by every report (CSV, HTML, explanations, offboarding): a member's org role
+//! and where it comes from, the paths behind each effective role in words and ids, the caps that lowered
+//! a role, and the anomalies that concern a member or one of its entries.
+
+use crate::model::{OrgRole, Role};
+use crate::resolve::{
+    describe_limit, Anomaly, BaseSource, CloudAccess, CloudIx, GroupIx, MemberAccess, MemberIx, OrgIndex,
+    ProjectAccess, ProjectIx, Resolution, Source,
+};
+use rustc_hash::FxHashMap as HashMap;
+
+/// Returns the member's effective organization role: `owner`, `collaborator` or `none` (R1, R2).
+///
+/// A service account recorded as owner keeps base access but is no org owner, so it reads `collaborator`.
+pub fn org_role(access: &MemberAccess) -> &'static str {
+    if access.is_org_owner {
+        OrgRole::Owner.as_str()
+    } else if access.base.is_empty() {
+        "none"
+    } else {
+        OrgRole::Collaborator.as_str()
+    }
+}
+
+/// Returns where the member's org role comes from: `permission_level owner; group admins (ug_admins): owner`.
+pub fn org_role_sources(index: &OrgIndex<'_>, access: &MemberAccess) -> String {
+    let sources: Vec<String> = access.base.iter().map(|&base| describe_base(index, base)).collect();
+    sources.join("; ")
+}
+
+/// Returns one source of an org role in words.
+pub fn describe_base(index: &OrgIndex<'_>, base: BaseSource) -> String {
+    match base {
+        BaseSource::PermissionLevel(role) => format!("permission_level {role}"),
+        BaseSource::Group { group, role } => {
+            let record = index.group_record(group);
+            format!("group {} ({}): {role}", record.name, record.id)
+        }
+    }
+}
+
+/// Returns why a member with no entry has no access, for the one row such a member gets.
+pub fn no_access_reason(access: &MemberAccess) -> &'static str {
+    if access.is_org_owner {
+        "org owner: implicit access to every cloud and project, no explicit grant"
+    } else if access.base.is_empty() {
+        "no base role: grants give nothing (R2)"
+    } else {
+        "no grant on any cloud"
+    }
+}
+
+/// Returns the direct levels among the paths: `owner; readonly`.
+pub fn direct_levels(sources: &[Source]) -> String {
+    let levels: Vec<&str> = sources
+        .iter()
+        .filter_map(|source| match source {
+            Source::Direct(level) => Some(level.as_str()),
+            Source::Group { .. } => None,
+        })
+        .collect();
+    levels.join("; ")
+}
+
+/// Returns the group grants among the paths: `ml (ug_1): collaborator; platform (ug_platform): owner`.
+pub fn group_grants(index: &OrgIndex<'_>, sources: &[Source]) -> String {
+    let grants: Vec<String> = sources
+        .iter()
+        .filter_map(|source| match *source {
+            Source::Group { group, role } => Some(describe_group_grant(index, group, role)),
+            Source::Direct(_) => None,
+        })
+        .collect();
+    grants.join("; ")
+}
+
+/// Returns one group grant in words: `ml (ug_1): collaborator`.
+pub fn describe_group_grant(index: &OrgIndex<'_>, group: GroupIx, role: Role) -> String {
+    let record = index.group_record(group);
+    format!("{} ({}): {role}", record.name, record.id)
+}
+
+/// Returns why a cloud role is lower than its best grant (R3), if a rule lowered it.
+pub fn cloud_cap(index: &OrgIndex<'_>, cloud: &CloudAccess) -> Option<String> {
+    let best = cloud.sources.iter().map(|source| source.on_cloud()).max()?;
+    describe_limit(index, best, cloud.role, cloud.cloud, false)
+}
+
+/// Returns why a project role is lower than its best grant (R4), if the cloud's readonly role capped it.
+pub fn project_cap(index: &OrgIndex<'_>, cloud: &CloudAccess, project: &ProjectAccess) -> Option<String> {
+    let best = project.sources.iter().map(|source| source.granted()).max()?;
+    describe_limit(index, best, project.role, cloud.cloud, true)
+}
+
+/// Returns the highest explicit role a member holds anywhere, if any.
+pub fn highest_role(access: &MemberAccess) -> Option<Role> {
+    let projects = access.clouds.iter().flat_map(|cloud| cloud.projects.iter().map(|project| project.role));
+    access.clouds.iter().map(|cloud| cloud.role).chain(projects).max()
+}
+
+/// Returns how many cloud and project entries a member has.
+pub fn entry_counts(access: &MemberAccess) -> (usize, usize) {
+    let projects = access.clouds.iter().map(|cloud| cloud.projects.len()).sum();
+    (access.clouds.len(), projects)
+}
+
+/// The anomalies of a resolution, looked up by the member or the entry they concern.
+pub struct AnomalyLookup<'r> {
+    by_member: HashMap<MemberIx, Vec<&'r Anomaly>>,
+    group_owner_on_cloud: HashMap<(GroupIx, CloudIx), &'r Anomaly>,
+}
+
+impl<'r> AnomalyLookup<'r> {
+    /// Indexes every anomaly that names a member, and every group owner binding on a cloud.
+    pub fn new(resolution: &'r Resolution<'_>) -> AnomalyLookup<'r> {
+        let mut by_member: HashMap<MemberIx, Vec<&'r Anomaly>> = HashMap::default();
+        let mut group_owner_on_cloud = HashMap::default();
+        for anomaly in &resolution.anomalies {
+            if let Some(member) = anomaly_member(anomaly) {
+                by_member.entry(member).or_default().push(anomaly);
+            }
+            if let Anomaly::GroupOwnerOnCloud { group, cloud } = *anomaly {
+                group_owner_on_cloud.insert((group, cloud), anomaly);
+            }
+        }
+        AnomalyLookup { by_member, group_owner_on_cloud }
+    }
+
+    /// Returns every anomaly that names this member, in the resolution's order.
+    pub fn of_member(&self, member: MemberIx) -> &[&'r Anomaly] {
+        self.by_member.get(&member).map_or(&[], Vec::as_slice)
+    }
+
+    /// Returns the anomalies behind one cloud entry: its readonly restriction, its group owner bindings,
+    /// and what concerns the whole member.
+    pub fn of_cloud_entry(&self, member: MemberIx, cloud: &CloudAccess) -> Vec<&'r Anomaly> {
+        let mut found: Vec<&'r Anomaly> = self
+            .of_member(member)
+            .iter()
+            .copied()
+            .filter(|anomaly| match anomaly {
+                Anomaly::ReadonlyRestriction { cloud: at, .. } => *at == cloud.cloud,
+                other => concerns_whole_member(other),
+            })
+            .collect();
+        for source in &cloud.sources {
+            if let Source::Group { group, .. } = *source {
+                found.extend(self.group_owner_on_cloud.get(&(group, cloud.cloud)).copied());
+            }
+        }
+        found
+    }
+
+    /// Returns the anomalies behind one project entry: its cap, and what concerns the whole member.
+    pub fn of_project_entry(&self, member: MemberIx, project: ProjectIx) -> Vec<&'r Anomaly> {
+        self.of_member(member)
+            .iter()
+            .copied()
+            .filter(|anomaly| match anomaly {
+                Anomaly::ProjectRoleCapped { project: at, .. } => *at == project,
+                other => concerns_whole_member(other),
+            })
+            .collect()
+    }
+}
+
+/// Returns the member an anomaly is about, if it is about one.
+pub fn anomaly_member(anomaly: &Anomaly) -> Option<MemberIx> {
+    match *anomaly {
+        Anomaly::ServiceAccountOwner { member }
+        | Anomaly::NoBaseRole { member, .. }
+        | Anomaly::ReadonlyRestriction { member, .. }
+        | Anomaly::ProjectRoleCapped { member, .. }
+        | Anomaly::OrphanProjectGrant { member, .. } => Some(member),
+        _ => None,
+    }
+}
+
+/// True for anomalies that qualify every row of their member rather than one entry.
+fn concerns_whole_member(anomaly: &Anomaly) -> bool {
+    matches!(anomaly, Anomaly::ServiceAccountOwner { .. } | Anomaly::NoBaseRole { .. })
+}
+
+/// Returns the distinct codes of some anomalies, in the order met: `readonly-restriction; ...`.
+pub fn anomaly_codes(anomalies: &[&Anomaly]) -> String {
+    let mut codes: Vec<&str> = Vec::new();
+    for anomaly in anomalies {
+        let code = anomaly.kind().code();
+        if !codes.contains(&code) {
+            codes.push(code);
+        }
+    }
+    codes.join("; ")
+}

@@ -1,0 +1,268 @@
+//! The summary an audit report opens with: who the members are, who owns the organization, which
+//! service accounts can write, what anomalies the data holds, and how far each group reaches.
+
+use super::facts;
+use crate::model::{Collection, Role};
+use crate::resolve::{AnomalyKind, Edge, GroupIx, MemberAccess, Node, Resolution, Source};
+use petgraph::visit::EdgeRef;
+use serde::Serialize;
+
+/// The facts of the summary, ready for a template.
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    pub collection: CollectionFacts,
+    pub members: usize,
+    pub members_with_access: usize,
+    pub members_without_access: usize,
+    pub service_accounts: usize,
+    pub org_owners: Vec<OwnerRow>,
+    pub privileged_service_accounts: Vec<ServiceAccountRow>,
+    pub anomaly_total: usize,
+    pub anomaly_kinds: Vec<KindRow>,
+    /// The anomalies about the organization's data rather than one member (deleted groups, unknown ids,
+    /// group owner bindings); members' own anomalies are shown with each member.
+    pub data_anomalies: Vec<AnomalyRow>,
+    pub groups: Vec<GroupRow>,
+}
+
+/// Where and when the data was collected, and whether the collection is complete.
+#[derive(Debug, Serialize)]
+pub struct CollectionFacts {
+    pub organization_id: String,
+    pub collected_at: String,
+    pub source: String,
+    pub complete: bool,
+    pub gaps: Vec<String>,
+}
+
+impl CollectionFacts {
+    /// Returns the collection facts of a resolved organization.
+    pub fn new(resolution: &Resolution<'_>, collection: &Collection) -> CollectionFacts {
+        CollectionFacts {
+            organization_id: resolution.organization_id().to_owned(),
+            collected_at: collection.collected_at.clone(),
+            source: collection.source.clone(),
+            complete: collection.complete,
+            gaps: collection.gaps.clone(),
+        }
+    }
+}
+
+/// An org owner and where the ownership comes from.
+#[derive(Debug, Serialize)]
+pub struct OwnerRow {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub via: String,
+}
+
+/// A service account holding `collaborator` (write) or `owner` somewhere.
+#[derive(Debug, Serialize)]
+pub struct ServiceAccountRow {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub highest_role: &'static str,
+    pub owner_entries: usize,
+    pub write_entries: usize,
+}
+
+/// How many anomalies of one kind the data holds.
+#[derive(Debug, Serialize)]
+pub struct KindRow {
+    pub code: &'static str,
+    pub count: usize,
+    pub meaning: &'static str,
+}
+
+/// One anomaly with its ids and its sentence.
+#[derive(Debug, Serialize)]
+pub struct AnomalyRow {
+    pub code: &'static str,
+    pub subjects: String,
+    pub detail: String,
+}
+
+/// One group and its reach: members, grants, and the entries it is a path of.
+#[derive(Debug, Default, Serialize)]
+pub struct GroupRow {
+    pub id: String,
+    pub name: String,
+    pub source: &'static str,
+    pub org_role: &'static str,
+    pub deleted: bool,
+    pub members: usize,
+    pub cloud_grants: usize,
+    pub project_grants: usize,
+    /// Member entries (cloud or project) this group is one of the paths of.
+    pub entries: usize,
+    /// Member entries this group is the only path of: removing it removes the access.
+    pub sole_entries: usize,
+}
+
+impl Summary {
+    /// Computes the summary of a resolution and its collection.
+    pub fn new(resolution: &Resolution<'_>, collection: &Collection) -> Summary {
+        let members = &resolution.members;
+        let with_access = resolution.listed_members().count();
+        let anomaly_kinds = anomaly_kinds(resolution);
+        Summary {
+            collection: CollectionFacts::new(resolution, collection),
+            members: members.len(),
+            members_with_access: with_access,
+            members_without_access: members.len() - with_access,
+            service_accounts: members
+                .iter()
+                .filter(|access| resolution.index.member_record(access.member).is_service_account)
+                .count(),
+            org_owners: resolution.org_owners().map(|access| owner_row(resolution, access)).collect(),
+            privileged_service_accounts: members
+                .iter()
+                .filter_map(|access| service_account_row(resolution, access))
+                .collect(),
+            anomaly_total: resolution.anomalies.len(),
+            anomaly_kinds,
+            data_anomalies: data_anomalies(resolution),
+            groups: group_rows(resolution),
+        }
+    }
+}
+
+fn owner_row(resolution: &Resolution<'_>, access: &MemberAccess) -> OwnerRow {
+    let record = resolution.index.member_record(access.member);
+    let via: Vec<String> = access
+        .base
+        .iter()
+        .filter(|base| base.role() == crate::model::OrgRole::Owner)
+        .map(|&base| facts::describe_base(&resolution.index, base))
+        .collect();
+    OwnerRow {
+        id: record.member_id().to_owned(),
+        email: record.email.clone(),
+        name: record.name.clone(),
+        via: via.join("; "),
+    }
+}
+
+fn service_account_row(resolution: &Resolution<'_>, access: &MemberAccess) -> Option<ServiceAccountRow> {
+    let record = resolution.index.member_record(access.member);
+    if !record.is_service_account {
+        return None;
+    }
+    let highest = facts::highest_role(access).filter(|&role| role >= Role::Collaborator)?;
+    let projects = access.clouds.iter().flat_map(|cloud| cloud.projects.iter().map(|project| project.role));
+    let roles: Vec<Role> = access.clouds.iter().map(|cloud| cloud.role).chain(projects).collect();
+    Some(ServiceAccountRow {
+        id: record.member_id().to_owned(),
+        email: record.email.clone(),
+        name: record.name.clone(),
+        highest_role: highest.as_str(),
+        owner_entries: roles.iter().filter(|&&role| role == Role::Owner).count(),
+        write_entries: roles.iter().filter(|&&role| role == Role::Collaborator).count(),
+    })
+}
+
+fn anomaly_kinds(resolution: &Resolution<'_>) -> Vec<KindRow> {
+    AnomalyKind::ALL
+        .iter()
+        .filter_map(|&kind| {
+            let count = resolution.anomalies.iter().filter(|anomaly| anomaly.kind() == kind).count();
+            (count > 0).then(|| KindRow { code: kind.code(), count, meaning: kind_meaning(kind) })
+        })
+        .collect()
+}
+
+fn data_anomalies(resolution: &Resolution<'_>) -> Vec<AnomalyRow> {
+    let index = &resolution.index;
+    resolution
+        .anomalies
+        .iter()
+        .filter(|anomaly| facts::anomaly_member(anomaly).is_none())
+        .map(|anomaly| {
+            let subjects: Vec<String> = anomaly.subjects(index).iter().map(ToString::to_string).collect();
+            AnomalyRow { code: anomaly.kind().code(), subjects: subjects.join("; "), detail: anomaly.detail(index) }
+        })
+        .collect()
+}
+
+/// Returns what an anomaly kind means, in the words of the README's table.
+pub fn kind_meaning(kind: AnomalyKind) -> &'static str {
+    match kind {
+        AnomalyKind::ServiceAccountOwner => "a service account recorded as owner: not an org owner (R1)",
+        AnomalyKind::NoBaseRole => "a member with no base role holds grants: they give nothing (R2)",
+        AnomalyKind::GroupOwnerOnCloud => "a group holds owner on a cloud: it counts as collaborator (R3)",
+        AnomalyKind::ReadonlyRestriction => "a direct readonly on a cloud overrides a higher grant there (R3)",
+        AnomalyKind::ProjectRoleCapped => "a project role capped to readonly by a readonly role on its cloud (R4)",
+        AnomalyKind::OrphanProjectGrant => {
+            "a project grant for a member with no role on the parent cloud: dropped (R4)"
+        }
+        AnomalyKind::DeletedGroup => "a deleted group still has members or grants: ignored (R8)",
+        AnomalyKind::UnknownMember => "a grant or membership names a user who is not a member (R8)",
+        AnomalyKind::UnknownGroup => "a binding or membership names a group that does not exist (R8)",
+        AnomalyKind::UnknownCloud => "a project names a parent cloud that does not exist: its grants are ignored (R8)",
+        AnomalyKind::DuplicateId => "two records share an id: only the first is used",
+    }
+}
+
+/// Returns every group with its members, grants and the entries it is a path of, in name order.
+fn group_rows(resolution: &Resolution<'_>) -> Vec<GroupRow> {
+    let index = &resolution.index;
+    let mut rows: Vec<GroupRow> =
+        (0..index.groups.len() as GroupIx).map(|group| group_row(resolution, group)).collect();
+    for access in &resolution.members {
+        for cloud in &access.clouds {
+            count_paths(&mut rows, &cloud.sources);
+            for project in &cloud.projects {
+                count_paths(&mut rows, &project.sources);
+            }
+        }
+    }
+    rows
+}
+
+fn group_row(resolution: &Resolution<'_>, group: GroupIx) -> GroupRow {
+    let record = resolution.index.group_record(group);
+    let graph = &resolution.graph;
+    let (mut cloud_grants, mut project_grants) = (0, 0);
+    for edge in graph.graph.edges(graph.group_node(group)) {
+        match (edge.weight(), graph.graph[edge.target()]) {
+            (Edge::GroupGrant(_), Node::Cloud(_)) => cloud_grants += 1,
+            (Edge::GroupGrant(_), Node::Project(_)) => project_grants += 1,
+            _ => {}
+        }
+    }
+    GroupRow {
+        id: record.id.to_string(),
+        name: record.name.clone(),
+        source: match record.source {
+            crate::model::GroupSource::User => "user",
+            crate::model::GroupSource::Scim => "scim",
+        },
+        org_role: record.org_role.map_or("", |role| role.as_str()),
+        deleted: record.is_deleted(),
+        members: graph.members_of(group).count(),
+        cloud_grants,
+        project_grants,
+        ..GroupRow::default()
+    }
+}
+
+/// Counts, for each group among `sources`, one entry, and one sole entry when no other path exists.
+fn count_paths(rows: &mut [GroupRow], sources: &[Source]) {
+    let mut groups: Vec<GroupIx> = sources
+        .iter()
+        .filter_map(|source| match *source {
+            Source::Group { group, .. } => Some(group),
+            Source::Direct(_) => None,
+        })
+        .collect();
+    // A group bound twice on one resource (two roles) is still one path to remove.
+    groups.dedup();
+    let is_sole = groups.len() == 1 && sources.iter().all(|source| matches!(source, Source::Group { .. }));
+    for group in groups {
+        let row = &mut rows[group as usize];
+        row.entries += 1;
+        row.sole_entries += usize::from(is_sole);
+    }
+}

@@ -1,0 +1,255 @@
+//! `permaudit report` and `explain`: golden files on the demo organization, determinism, inert hostile
+//! values in CSV and HTML, exit codes, and the one-person offboarding review.
+
+use crate::support::{assert_golden, demo_org, permaudit, repo_path, stderr, stdout};
+use std::path::Path;
+
+const HOSTILE: &str = "fixtures/scenarios/hostile-values/org.json";
+
+/// Runs `permaudit report` into a fresh directory and returns it with the run's output.
+fn report(org: &Path, extra: &[&str]) -> (tempfile::TempDir, std::process::Output) {
+    let directory = tempfile::tempdir().unwrap();
+    let out = directory.path().join("report");
+    let mut args = vec!["report", "--org", org.to_str().unwrap(), "--out-dir", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let output = permaudit(&args);
+    (directory, output)
+}
+
+fn read(directory: &tempfile::TempDir, name: &str) -> Vec<u8> {
+    std::fs::read(directory.path().join("report").join(name)).unwrap()
+}
+
+#[test]
+fn the_demo_report_matches_its_golden_files() {
+    let (directory, output) = report(&demo_org(), &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_golden("fixtures/demo/golden/report/permissions.csv", &read(&directory, "permissions.csv"));
+    assert_golden("fixtures/demo/golden/report/anomalies.csv", &read(&directory, "anomalies.csv"));
+    assert_golden("fixtures/demo/golden/report/report.html", &read(&directory, "report.html"));
+    let names: Vec<String> = std::fs::read_dir(directory.path().join("report"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 4, "four files and no temporary file left behind: {names:?}");
+}
+
+#[test]
+fn permissions_json_is_what_list_permissions_output_file_writes() {
+    let (directory, _) = report(&demo_org(), &[]);
+    assert_golden("fixtures/demo/golden/list-permissions.output-file.json", &read(&directory, "permissions.json"));
+}
+
+#[test]
+fn report_writing_is_byte_identical_across_runs() {
+    let (first, _) = report(&demo_org(), &[]);
+    let (second, _) = report(&demo_org(), &[]);
+    for name in ["permissions.json", "permissions.csv", "anomalies.csv", "report.html"] {
+        assert_eq!(read(&first, name), read(&second, name), "{name} differs between runs");
+    }
+}
+
+#[test]
+fn the_csv_has_one_row_per_member_and_resource_and_says_why_a_member_has_none() {
+    let (directory, _) = report(&demo_org(), &[]);
+    let text = String::from_utf8(read(&directory, "permissions.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    assert_eq!(headers.iter().collect::<Vec<_>>(), permaudit::report::csv::PERMISSION_COLUMNS);
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert!(rows.iter().all(|row| &row[0] == "permaudit-csv/1"));
+    assert!(text.contains("\r\n"), "RFC 4180 line ends");
+    let alice_prod = rows.iter().find(|row| &row[4] == "usr_alice" && &row[10] == "cloud").unwrap();
+    assert_eq!(&alice_prod[15], "readonly");
+    assert_eq!(&alice_prod[16], "readonly");
+    assert_eq!(&alice_prod[17], "ml (ug_1): collaborator");
+    assert_eq!(&alice_prod[18], "capped to readonly by direct readonly on cloud prod");
+    assert_eq!(&alice_prod[19], "readonly-restriction");
+    let grace: Vec<_> = rows.iter().filter(|row| &row[4] == "usr_grace").collect();
+    assert_eq!(grace.len(), 1, "a member with no access gets one row");
+    assert_eq!(&grace[0][15], "none");
+    assert_eq!(&grace[0][20], "no base role: grants give nothing (R2)");
+    let members: std::collections::BTreeSet<&str> = rows.iter().map(|row| &row[4]).collect();
+    assert_eq!(members.len(), 15, "every member appears");
+}
+
+#[test]
+fn hostile_values_are_inert_in_the_csv() {
+    let (directory, output) = report(&repo_path(HOSTILE), &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    for name in ["permissions.csv", "anomalies.csv"] {
+        let text = String::from_utf8(read(&directory, name)).unwrap();
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        for row in reader.records() {
+            for cell in row.unwrap().iter() {
+                let first = cell.chars().next();
+                assert!(
+                    !matches!(first, Some('=' | '+' | '-' | '@' | '\t' | '\r')),
+                    "{name}: cell {cell:?} would run as a formula"
+                );
+            }
+        }
+    }
+    let text = String::from_utf8(read(&directory, "permissions.csv")).unwrap();
+    for neutralised in [
+        "'=HYPERLINK(",
+        "'+cmd|",
+        "'@SUM(1+1)",
+        "'-2+3 Carol",
+        "'\tTabbed Dave",
+        "'\rReturn Erin",
+        "'@prod <b>bold</b>",
+    ] {
+        assert!(text.contains(neutralised), "missing {neutralised:?}");
+    }
+}
+
+#[test]
+fn hostile_values_are_escaped_in_the_html() {
+    let (directory, _) = report(&repo_path(HOSTILE), &[]);
+    let html = String::from_utf8(read(&directory, "report.html")).unwrap();
+    assert_eq!(html.matches("<script").count(), 2, "only the data block and the report's own script");
+    assert_eq!(html.matches("</script>").count(), 2);
+    for markup in ["<img", "<svg", "<b>", "onerror=\"", "\u{2028}", "\u{2029}"] {
+        assert!(!html.contains(markup), "{markup:?} appears unescaped");
+    }
+    assert!(html.contains("&lt;svg onload="), "the group name is shown as text in the summary");
+    assert!(html.contains("\\u003c/script\\u003e\\u003cscript\\u003e"), "the data block escapes markup");
+    let policy = "default-src 'none'; script-src 'sha256-";
+    assert!(html.contains(&policy.replace('\'', "&#x27;")), "a Content-Security-Policy forbids every load");
+}
+
+#[test]
+fn exit_codes_tell_findings_and_incomplete_collections_apart() {
+    let (_, output) = report(&demo_org(), &["--fail-on-anomalies"]);
+    assert_eq!(output.status.code(), Some(4), "anomalies with --fail-on-anomalies");
+    let (_, output) = report(&repo_path("fixtures/scenarios/r6-order/org.json"), &["--fail-on-anomalies"]);
+    assert_eq!(output.status.code(), Some(0), "no anomaly: clean");
+    let directory = tempfile::tempdir().unwrap();
+    let incomplete = directory.path().join("incomplete.json");
+    let text = std::fs::read_to_string(demo_org()).unwrap().replacen(
+        "\"complete\": true,\n  \"gaps\": []",
+        "\"complete\": false,\n  \"gaps\": [\"GET /api/v2/projects: HTTP 503\"]",
+        1,
+    );
+    std::fs::write(&incomplete, text).unwrap();
+    let (written, output) = report(&incomplete, &["--fail-on-anomalies"]);
+    assert_eq!(output.status.code(), Some(3), "incomplete wins over findings");
+    let html = String::from_utf8(read(&written, "report.html")).unwrap();
+    assert!(html.contains("This collection is incomplete") && html.contains("HTTP 503"));
+    let csv = String::from_utf8(read(&written, "permissions.csv")).unwrap();
+    assert!(csv.lines().nth(1).unwrap().contains(",false,"), "every row says the collection is incomplete");
+}
+
+#[test]
+fn a_missing_org_and_an_unknown_user_are_errors() {
+    let directory = tempfile::tempdir().unwrap();
+    let output = permaudit(&["report", "--out-dir", directory.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("--org FILE"));
+    let (_, output) = report(&demo_org(), &["--user-id", "usr_nobody"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("`usr_nobody` is not a member of organization `org_demo`"));
+}
+
+#[test]
+fn the_offboarding_review_matches_its_golden_files() {
+    let (directory, output) = report(&demo_org(), &["--user-id", "usr_alice"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_golden("fixtures/demo/golden/offboarding-usr_alice/report.html", &read(&directory, "report.html"));
+    assert_golden(
+        "fixtures/demo/golden/offboarding-usr_alice/revocation-plan.csv",
+        &read(&directory, "revocation-plan.csv"),
+    );
+    assert_golden("fixtures/demo/golden/offboarding-usr_alice/permissions.csv", &read(&directory, "permissions.csv"));
+    assert_golden(
+        "fixtures/demo/golden/list-permissions.user-id-usr_alice.stdout",
+        &[read(&directory, "permissions.json").as_slice(), b"\n"].concat(),
+    );
+}
+
+#[test]
+fn the_revocation_plan_never_raises_access() {
+    let (directory, _) = report(&demo_org(), &["--user-id", "usr_alice"]);
+    let plan = String::from_utf8(read(&directory, "revocation-plan.csv")).unwrap();
+    let steps: Vec<&str> = plan.lines().skip(1).collect();
+    // Alice's direct readonly on prod restricts the ml group's collaborator: the group goes first.
+    let group = steps.iter().position(|step| step.contains("leave group,group,ug_1")).unwrap();
+    let restriction = steps.iter().position(|step| step.contains("delete direct grant,cloud,cld_1")).unwrap();
+    assert!(group < restriction, "{plan}");
+    assert!(!plan.contains("raised"), "{plan}");
+    assert!(steps.last().unwrap().contains("remove from organization"));
+}
+
+#[test]
+fn the_offboarding_review_names_resources_left_without_an_owner() {
+    let (directory, _) = report(&demo_org(), &["--user-id", "usr_ivan"]);
+    let html = String::from_utf8(read(&directory, "report.html")).unwrap();
+    let section = &html[html.find("id=\"left-without-owner\"").unwrap()..];
+    assert!(section.contains("project sandbox"), "Ivan is sandbox's only owner");
+    let (directory, _) = report(&demo_org(), &["--user-id", "usr_bob"]);
+    let html = String::from_utf8(read(&directory, "report.html")).unwrap();
+    assert!(html.contains("None: every cloud and project the member owns has another explicit owner."));
+}
+
+fn explain(args: &[&str]) -> std::process::Output {
+    let org = demo_org();
+    permaudit(&[&["explain", "--org", org.to_str().unwrap()], args].concat())
+}
+
+#[test]
+fn explain_gives_every_path_and_what_remains_without_each() {
+    let output = explain(&["--user", "alice@example.com"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_golden("fixtures/demo/golden/explain-usr_alice.txt", &output.stdout);
+    let text = stdout(&output);
+    assert!(text.contains("- direct readonly: without it, collaborator; project serve would become collaborator"));
+    assert!(text.contains("- group ml (ug_1): collaborator: without it, readonly (unchanged)"));
+}
+
+#[test]
+fn explain_narrows_to_a_cloud_or_a_project_by_name_or_id() {
+    let by_name = stdout(&explain(&["--user", "usr_bob", "--project", "train"]));
+    let by_id = stdout(&explain(&["--user", "usr_bob", "--project", "prj_1"]));
+    assert_eq!(by_name, by_id);
+    assert!(by_name.contains("project train (prj_1): owner"));
+    assert!(by_name.contains("- direct write: without it, owner (unchanged)"));
+    let cloud = stdout(&explain(&["--user", "usr_dave", "--cloud", "lab"]));
+    assert!(cloud.contains("- direct owner: without it, readonly; project notebooks would become readonly"), "{cloud}");
+    let none = stdout(&explain(&["--user", "usr_carol", "--project", "train"]));
+    assert!(none.contains("no role on project train") && none.contains("orphan-project-grant"), "{none}");
+}
+
+#[test]
+fn explain_refuses_an_ambiguous_or_unknown_member() {
+    let output = explain(&["--user", "kim@example.com"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("belongs to 2 members (usr_kim_a, usr_kim_b); pass the member id"));
+    let output = explain(&["--user", "nobody@example.com"]);
+    assert_eq!(output.status.code(), Some(1));
+    let output = explain(&["--user", "usr_alice", "--cloud", "nowhere"]);
+    assert!(stderr(&output).contains("no cloud has the id or name `nowhere`"));
+}
+
+#[test]
+fn no_revocation_plan_raises_access_in_a_generated_organization() {
+    use permaudit::model::Collection;
+    use permaudit::report::offboarding::Offboarding;
+    use permaudit::synth::{generate, Shape};
+    let shape = Shape { members: 400, groups: 30, group_size: 20, clouds: 4, projects: 60, grants: 12_000, seed: 11 };
+    let organization = generate(&shape);
+    let resolution = permaudit::resolve::resolve(&organization);
+    let collection =
+        Collection { collected_at: String::new(), source: String::new(), complete: true, gaps: Vec::new() };
+    let mut planned = 0;
+    for access in resolution.listed_members() {
+        let review = Offboarding::new(&resolution, &collection, access, &[]);
+        let (last, steps) = review.plan.split_last().unwrap();
+        assert_eq!(last.action, "remove from organization");
+        for step in steps {
+            assert!(!step.effect.contains("raised"), "{}: {step:?}", review.member.id);
+        }
+        planned += steps.len();
+    }
+    assert!(planned > 1000, "the organization exercises the planner ({planned} steps)");
+}
