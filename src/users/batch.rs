@@ -313,20 +313,7 @@ fn fresh_suffix(organization: &str, email: &str, created_at: &str, taken: &mut H
 mod tests {
     use super::*;
 
-    const SEEDS_EXAMPLE: &str = "create_users:
-  - name: name1
-    email: test1@anyscale.com
-    password: ''
-    is_sso_user: false
-    lastname: lastname1
-    title: title1
-  - name: name2
-    email: test2@anyscale.com
-    password: ''
-    is_sso_user: false
-    lastname: lastname2
-    title: title2
-";
+    const SEEDS_EXAMPLE: &str = include_str!("../../fixtures/users/create-users.yaml");
 
     #[test]
     fn the_seeds_example_parses() {

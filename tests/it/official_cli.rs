@@ -129,20 +129,8 @@ fn user_list_and_get_agree_with_the_snapshot() {
     assert!(stderr(&output).contains("No user found matching 'Nobody Here'"), "{}", stderr(&output));
 }
 
-const USERS_YAML: &str = "create_users:
-  - name: name1
-    email: test1@anyscale.com
-    password: ''
-    is_sso_user: false
-    lastname: lastname1
-    title: title1
-  - name: name2
-    email: test2@anyscale.com
-    password: ''
-    is_sso_user: false
-    lastname: lastname2
-    title: title2
-";
+/// The example users file of the official docs (the seeds).
+const USERS_YAML: &str = include_str!("../../fixtures/users/create-users.yaml");
 
 #[test]
 fn batch_create_adds_users_to_the_snapshot_and_the_list() {

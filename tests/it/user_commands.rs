@@ -111,20 +111,8 @@ fn batch_create(org: &Path, users: &Path) -> Output {
     permaudit(&["user", "batch-create", "-f", users.to_str().unwrap(), "--org", org.to_str().unwrap()])
 }
 
-const SEEDS_EXAMPLE: &str = "create_users:
-  - name: name1
-    email: test1@anyscale.com
-    password: ''
-    is_sso_user: false
-    lastname: lastname1
-    title: title1
-  - name: name2
-    email: test2@anyscale.com
-    password: ''
-    is_sso_user: false
-    lastname: lastname2
-    title: title2
-";
+/// The example users file of the official docs (the seeds).
+const SEEDS_EXAMPLE: &str = include_str!("../../fixtures/users/create-users.yaml");
 
 #[test]
 fn batch_create_adds_the_seeds_example_and_list_shows_it() {
