@@ -14,6 +14,7 @@ use crate::model::{
 use futures_util::stream::{self, StreamExt};
 use indicatif::{ProgressBar, ProgressStyle};
 use reqwest::Method;
+use tokio::sync::Semaphore;
 
 /// How a collection runs.
 #[derive(Clone, Debug)]
@@ -58,18 +59,38 @@ pub async fn collect(client: &ApiClient, options: &CollectOptions) -> Result<Col
         endpoint: "GET /api/v2/userinfo/".to_owned(),
         message: "no organization id in `organization_ids` or `organizations`".to_owned(),
     })?;
-    let (members, groups, memberships, clouds, projects) = tokio::try_join!(
-        client.all_pages::<Collaborator>(Method::GET, "/api/v2/organization_collaborators/", None),
-        client.all_pages::<UserGroup>(Method::GET, "/api/v2/user_groups/", None),
-        client.call::<Single<Memberships>>(Method::GET, "/api/v2/user_groups/memberships/list", &[], None),
-        client.all_pages::<CloudItem>(Method::GET, "/api/v2/clouds/", None),
-        client.all_pages::<ProjectItem>(Method::GET, "/api/v2/projects/", None),
-    )?;
-    let progress = progress_bar(options.progress, clouds.len() + projects.len());
-    let (cloud_grants, project_grants) = tokio::join!(
-        fetch_all(clouds.iter().map(|cloud| cloud_grants(client, &cloud.id)), options.concurrency, &progress),
-        fetch_all(projects.iter().map(|project| project_grants(client, &project.id)), options.concurrency, &progress),
-    );
+    // Members and groups page on their own while the clouds' and projects' grants are fetched: the
+    // grants need only the two resource lists, so the long member listing is off the critical path.
+    let people = async {
+        tokio::try_join!(
+            client.all_pages::<Collaborator>(Method::GET, "/api/v2/organization_collaborators/", None),
+            client.all_pages::<UserGroup>(Method::GET, "/api/v2/user_groups/", None),
+            client.call::<Single<Memberships>>(Method::GET, "/api/v2/user_groups/memberships/list", &[], None),
+        )
+    };
+    let progress = progress_bar(options.progress);
+    let resources = async {
+        let (clouds, projects) = tokio::try_join!(
+            client.all_pages::<CloudItem>(Method::GET, "/api/v2/clouds/", None),
+            client.all_pages::<ProjectItem>(Method::GET, "/api/v2/projects/", None),
+        )?;
+        progress.set_length((clouds.len() + projects.len()) as u64);
+        // One limit for both kinds of resource: `--concurrency N` means N resources in flight.
+        let concurrency = options.concurrency.max(1);
+        let limit = Semaphore::new(concurrency);
+        let (cloud_grants, project_grants) = tokio::join!(
+            fetch_all(clouds.iter().map(|cloud| cloud_grants(client, &cloud.id)), &limit, concurrency, &progress),
+            fetch_all(
+                projects.iter().map(|project| project_grants(client, &project.id)),
+                &limit,
+                concurrency,
+                &progress
+            ),
+        );
+        Ok::<_, CollectError>((clouds, cloud_grants, projects, project_grants))
+    };
+    let (people, resources) = tokio::join!(people, resources);
+    let ((members, groups, memberships), (clouds, cloud_grants, projects, project_grants)) = (people?, resources?);
     progress.finish_and_clear();
     let mut gaps = Vec::new();
     let mut organization = Organization {
@@ -94,25 +115,36 @@ pub async fn collect(client: &ApiClient, options: &CollectOptions) -> Result<Col
     Ok(Collected { snapshot: Snapshot { organization, collection }, requests: client.requests() })
 }
 
-fn progress_bar(visible: bool, total: usize) -> ProgressBar {
+fn progress_bar(visible: bool) -> ProgressBar {
     if !visible {
         return ProgressBar::hidden();
     }
-    let bar = ProgressBar::new(total as u64);
+    let bar = ProgressBar::new(0);
     if let Ok(style) = ProgressStyle::with_template("collecting grants {bar:40} {pos}/{len} clouds and projects") {
         bar.set_style(style);
     }
     bar
 }
 
-/// Runs the fetches with at most `concurrency` in flight and returns their results in input order.
-async fn fetch_all<F, T>(fetches: impl Iterator<Item = F>, concurrency: usize, progress: &ProgressBar) -> Vec<T>
+/// Runs the fetches, each holding a permit of `limit` while it runs, and returns their results in
+/// input order. `concurrency` is the size of `limit`: every stream may queue that many, whatever the
+/// other streams hold when it starts.
+async fn fetch_all<F, T>(
+    fetches: impl Iterator<Item = F>,
+    limit: &Semaphore,
+    concurrency: usize,
+    progress: &ProgressBar,
+) -> Vec<T>
 where
     F: std::future::Future<Output = T>,
 {
     let mut results: Vec<(usize, T)> = stream::iter(fetches.enumerate())
-        .map(|(position, fetch)| async move { (position, fetch.await) })
-        .buffer_unordered(concurrency.max(1))
+        .map(|(position, fetch)| async move {
+            // The semaphore is never closed, so acquiring only waits.
+            let _permit = limit.acquire().await.ok();
+            (position, fetch.await)
+        })
+        .buffer_unordered(concurrency)
         .inspect(|_| progress.inc(1))
         .collect()
         .await;

@@ -226,3 +226,99 @@ async fn an_unreachable_host_is_named_with_what_to_check() {
     assert!(matches!(error, CollectError::Unreachable { .. }), "{error}");
     assert!(error.to_string().contains("check ANYSCALE_HOST"), "{error}");
 }
+
+/// Peaks of requests answered at once: for every resource, and for projects alone.
+#[derive(Default)]
+struct Peaks {
+    current: std::sync::atomic::AtomicUsize,
+    most: std::sync::atomic::AtomicUsize,
+    projects_current: std::sync::atomic::AtomicUsize,
+    projects_most: std::sync::atomic::AtomicUsize,
+}
+
+impl Peaks {
+    fn enter(&self, is_project: bool) {
+        use std::sync::atomic::Ordering::SeqCst;
+        self.most.fetch_max(self.current.fetch_add(1, SeqCst) + 1, SeqCst);
+        if is_project {
+            self.projects_most.fetch_max(self.projects_current.fetch_add(1, SeqCst) + 1, SeqCst);
+        }
+    }
+
+    fn leave(&self, is_project: bool) {
+        use std::sync::atomic::Ordering::SeqCst;
+        self.current.fetch_sub(1, SeqCst);
+        if is_project {
+            self.projects_current.fetch_sub(1, SeqCst);
+        }
+    }
+}
+
+/// Answers a per-resource request slowly, counting it, and the lists at once.
+async fn counted_answer(line: &str, clouds: usize, projects: usize, peaks: &Peaks) -> String {
+    let list = |kind: &str, count: usize| {
+        let items: Vec<String> = (0..count)
+            .map(|i| match kind {
+                "cloud" => format!(r#"{{"id": "cld_{i}", "name": "c{i}"}}"#),
+                _ => format!(r#"{{"id": "prj_{i}", "name": "p{i}", "parent_cloud_id": "cld_0"}}"#),
+            })
+            .collect();
+        page(&items.join(","), None)
+    };
+    if line.contains("/collaborators/") || line.contains("/policy/") {
+        let is_project = line.contains("/projects/prj_") || line.contains("/policy/project/");
+        peaks.enter(is_project);
+        tokio::time::sleep(Duration::from_millis(30)).await;
+        peaks.leave(is_project);
+        return if line.contains("/policy/") { r#"{"result": {"bindings": []}}"#.to_owned() } else { page("", None) };
+    }
+    if line.contains("/api/v2/projects/ ") || line.contains("/api/v2/projects/?") {
+        return list("project", projects);
+    }
+    if line.contains("/api/v2/clouds/ ") || line.contains("/api/v2/clouds/?") {
+        return list("cloud", clouds);
+    }
+    if line.contains("/userinfo/") {
+        return r#"{"result": {"organization_ids": ["org_1"]}}"#.to_owned();
+    }
+    if line.contains("/memberships/") {
+        return r#"{"result": {"groups": []}}"#.to_owned();
+    }
+    page("", None)
+}
+
+async fn counting_server(clouds: usize, projects: usize) -> (String, Arc<Peaks>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    let peaks = Arc::new(Peaks::default());
+    let shared = peaks.clone();
+    tokio::spawn(async move {
+        loop {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let peaks = shared.clone();
+            tokio::spawn(async move {
+                let mut buffer = vec![0u8; 65536];
+                let read = socket.read(&mut buffer).await.unwrap_or(0);
+                let line = String::from_utf8_lossy(&buffer[..read]).lines().next().unwrap_or_default().to_owned();
+                let body = counted_answer(&line, clouds, projects, &peaks).await;
+                let head = format!("HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n", body.len());
+                let _ = socket.write_all(format!("{head}{body}").as_bytes()).await;
+            });
+        }
+    });
+    (address, peaks)
+}
+
+#[tokio::test]
+async fn the_concurrency_limit_is_reached_and_never_exceeded() {
+    use std::sync::atomic::Ordering::SeqCst;
+    for concurrency in [1, 4] {
+        // More clouds than the limit: the projects must still get the whole limit once clouds are done.
+        let (host, peaks) = counting_server(6, 12).await;
+        let options = super::CollectOptions { concurrency, progress: false };
+        let collected = super::collect(&client(&host, 1), &options).await.unwrap();
+        assert_eq!(collected.snapshot.organization.projects.len(), 12);
+        assert_eq!(peaks.most.load(SeqCst), concurrency, "resources in flight at once");
+        assert_eq!(peaks.projects_most.load(SeqCst), concurrency, "projects in flight at once");
+    }
+}
