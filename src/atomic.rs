@@ -17,8 +17,3 @@ pub fn write_file(path: &Path, fill: impl FnOnce(&mut File) -> io::Result<()>) -
     temporary.persist(path).map_err(|error| error.error)?;
     Ok(())
 }
-
-/// Writes `bytes` to `path` atomically.
-pub fn write_bytes(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    write_file(path, |file| io::Write::write_all(file, bytes))
-}
