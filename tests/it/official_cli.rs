@@ -182,7 +182,7 @@ fn user_list_and_get_print_what_the_official_cli_prints() {
     let directory = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(directory.path().join("home")).unwrap();
     let org = demo_org();
-    let cases: [&[&str]; 14] = [
+    let cases: [&[&str]; 15] = [
         &["user", "list"],
         &["user", "list", "--max-items", "100", "-o", "json"],
         &["user", "list", "--service-account", "--max-items", "100"],
@@ -197,6 +197,7 @@ fn user_list_and_get_print_what_the_official_cli_prints() {
         &["user", "get", "--name", "Iván Müller", "-o", "yaml"],
         &["user", "get", "--email", "deploy-bot@example.com", "--service-account", "-o", "yaml"],
         &["user", "get", "--email", "nobody@example.com"],
+        &["user", "get", "--name", "Iván Müller", "--json"],
     ];
     for args in cases {
         let official = anyscale(&server, directory.path(), args);

@@ -58,7 +58,9 @@ pub fn run(args: GetArgs) -> anyhow::Result<u8> {
     match args.output {
         GetFormat::Json => writeln!(out, "{}", pyjson::to_string(&user.to_dict(), 4))?,
         GetFormat::Yaml => writeln!(out, "{}", pyyaml::to_pyyaml_string(&user.to_yaml()).trim_end_matches('\n'))?,
-        GetFormat::Text if args.json => writeln!(out, "{}", pyjson::to_string(&user.to_dict(), 2))?,
+        // The deprecated flag prints through rich's `print_json`: indent 2, non-ASCII kept as is, which
+        // is what serde_json's pretty printer writes.
+        GetFormat::Text if args.json => writeln!(out, "{}", serde_json::to_string_pretty(&user.to_dict())?)?,
         GetFormat::Text => {
             drop(out);
             print_table(std::slice::from_ref(&user), true)?;
