@@ -92,8 +92,9 @@ fn paging_and_faults_within_the_retry_budget_change_nothing() {
     let (output, snapshot) = collect(&clean, &["--concurrency", "4"]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(snapshot.unwrap().organization, served, "the paged round trip is exact");
+    // Twelve attempts at 20% faults: the chance that one of ~500 requests fails every time is ~1e-6.
     let faulty = Emulator::start(&org, &["--fault-rate", "0.2", "--fault-seed", "3"]);
-    let (output, snapshot) = collect(&faulty, &["--concurrency", "8", "--attempts", "8"]);
+    let (output, snapshot) = collect(&faulty, &["--concurrency", "8", "--attempts", "12"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let snapshot = snapshot.unwrap();
     assert!(snapshot.collection.complete);
