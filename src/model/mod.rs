@@ -1,11 +1,13 @@
 //! The organization's domain model: ids, roles, members, groups, clouds, projects and their grants,
 //! and the snapshot file that stores one organization.
 
+mod email;
 mod ids;
 mod org;
 mod role;
 pub mod snapshot;
 
+pub use email::{email_key, same_email};
 pub use ids::{CloudId, GroupId, OrgId, ProjectId, UserId};
 pub use org::{
     Binding, Cloud, CloudCollaborator, Group, GroupSource, Member, Membership, Organization, Project,
