@@ -1,10 +1,11 @@
 //! The organization's domain model: ids, roles, members, groups, clouds, projects and their grants,
-//! and the snapshot file that stores one organization.
+//! the snapshot file that stores one organization, and the severities findings carry.
 
 mod email;
 mod ids;
 mod org;
 mod role;
+mod severity;
 pub mod snapshot;
 
 pub use email::{email_key, same_email};
@@ -14,4 +15,5 @@ pub use org::{
     ProjectCollaborator,
 };
 pub use role::{DirectLevel, OrgRole, Role, UnknownRole};
+pub use severity::{Severity, UnknownSeverity};
 pub use snapshot::{Collection, Snapshot, SnapshotError, SNAPSHOT_FORMAT};

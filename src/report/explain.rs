@@ -4,7 +4,8 @@
 use super::facts::{self, AnomalyLookup};
 use super::whatif;
 use crate::resolve::{
-    describe_source, Anomaly, CloudAccess, CloudIx, MemberAccess, ProjectAccess, ProjectIx, Resolution,
+    describe_base, describe_source, Anomaly, AnomalyScope, CloudAccess, CloudIx, MemberAccess, ProjectAccess,
+    ProjectIx, Resolution, Simulation,
 };
 use std::fmt::Write as _;
 
@@ -29,8 +30,10 @@ pub fn explain(resolution: &Resolution<'_>, access: &MemberAccess, scope: Scope)
     if clouds.is_empty() {
         let _ = writeln!(text, "\n{}", no_entry_reason(resolution, access, scope));
     }
+    let reach = resolution.reach(access.member);
+    let simulation = Simulation::new(&reach, resolution.graph.project_parents());
     for cloud in clouds {
-        write_cloud(&mut text, resolution, cloud, scope);
+        write_cloud(&mut text, resolution, &simulation, cloud, scope);
     }
     write_anomalies(&mut text, resolution, access, scope);
     text
@@ -53,7 +56,7 @@ fn write_header(text: &mut String, resolution: &Resolution<'_>, access: &MemberA
     }
     let _ = writeln!(text);
     for base in &access.base {
-        let _ = writeln!(text, "  - {}", facts::describe_base(index, *base));
+        let _ = writeln!(text, "  - {}", describe_base(index, *base));
     }
     if access.is_org_owner {
         let _ = writeln!(text, "  org owner: implicit access to every cloud and project, which is never listed (R3)");
@@ -64,11 +67,17 @@ fn cloud_in_scope(resolution: &Resolution<'_>, cloud: &CloudAccess, scope: Scope
     match scope {
         Scope::Everything => true,
         Scope::Cloud(wanted) => cloud.cloud == wanted,
-        Scope::Project(wanted) => resolution.graph.project_parent[wanted as usize] == Some(cloud.cloud),
+        Scope::Project(wanted) => resolution.graph.project_parent(wanted) == Some(cloud.cloud),
     }
 }
 
-fn write_cloud(text: &mut String, resolution: &Resolution<'_>, cloud: &CloudAccess, scope: Scope) {
+fn write_cloud(
+    text: &mut String,
+    resolution: &Resolution<'_>,
+    simulation: &Simulation<'_>,
+    cloud: &CloudAccess,
+    scope: Scope,
+) {
     let index = &resolution.index;
     let record = index.cloud_record(cloud.cloud);
     let _ = writeln!(text, "\ncloud {} ({}): {}", record.name, record.id, cloud.role);
@@ -77,12 +86,12 @@ fn write_cloud(text: &mut String, resolution: &Resolution<'_>, cloud: &CloudAcce
     }
     let _ = writeln!(text, "  paths, and what would remain without each one:");
     for (position, source) in cloud.sources.iter().enumerate() {
-        let remaining = whatif::without_cloud_path(index, cloud, position);
+        let remaining = whatif::without_cloud_path(index, simulation, cloud, position);
         let _ = writeln!(text, "  - {}: without it, {remaining}", describe_source(index, *source));
     }
     for project in &cloud.projects {
         if !matches!(scope, Scope::Project(wanted) if wanted != project.project) {
-            write_project(text, resolution, cloud, project);
+            write_project(text, resolution, simulation, cloud, project);
         }
     }
     if let Scope::Project(wanted) = scope {
@@ -93,7 +102,13 @@ fn write_cloud(text: &mut String, resolution: &Resolution<'_>, cloud: &CloudAcce
     }
 }
 
-fn write_project(text: &mut String, resolution: &Resolution<'_>, cloud: &CloudAccess, project: &ProjectAccess) {
+fn write_project(
+    text: &mut String,
+    resolution: &Resolution<'_>,
+    simulation: &Simulation<'_>,
+    cloud: &CloudAccess,
+    project: &ProjectAccess,
+) {
     let index = &resolution.index;
     let record = index.project_record(project.project);
     let _ = writeln!(text, "  project {} ({}): {}", record.name, record.id, project.role);
@@ -101,7 +116,7 @@ fn write_project(text: &mut String, resolution: &Resolution<'_>, cloud: &CloudAc
         let _ = writeln!(text, "    {cap}");
     }
     for (position, source) in project.sources.iter().enumerate() {
-        let remaining = whatif::without_project_path(cloud, project, position);
+        let remaining = whatif::without_project_path(simulation, project, position);
         let _ = writeln!(text, "    - {}: without it, {remaining}", describe_source(index, *source));
     }
 }
@@ -142,19 +157,21 @@ fn write_anomalies(text: &mut String, resolution: &Resolution<'_>, access: &Memb
 }
 
 fn anomaly_in_scope(resolution: &Resolution<'_>, anomaly: &Anomaly, scope: Scope) -> bool {
-    let parent = |project: ProjectIx| resolution.graph.project_parent[project as usize];
-    match (scope, anomaly) {
-        (Scope::Everything, _) => true,
-        (Scope::Cloud(wanted), Anomaly::ReadonlyRestriction { cloud, .. }) => *cloud == wanted,
-        (
-            Scope::Cloud(wanted),
-            Anomaly::ProjectRoleCapped { cloud, .. } | Anomaly::OrphanProjectGrant { cloud, .. },
-        ) => *cloud == wanted,
-        (Scope::Project(wanted), Anomaly::ReadonlyRestriction { cloud, .. }) => parent(wanted) == Some(*cloud),
-        (
-            Scope::Project(wanted),
-            Anomaly::ProjectRoleCapped { project, .. } | Anomaly::OrphanProjectGrant { project, .. },
-        ) => *project == wanted,
-        _ => matches!(anomaly, Anomaly::ServiceAccountOwner { .. } | Anomaly::NoBaseRole { .. }),
+    let about = anomaly.kind().scope();
+    match scope {
+        Scope::Everything => true,
+        Scope::Cloud(wanted) => match about {
+            AnomalyScope::Member => true,
+            AnomalyScope::CloudEntry | AnomalyScope::ProjectEntry => anomaly.cloud() == Some(wanted),
+            AnomalyScope::Data => false,
+        },
+        Scope::Project(wanted) => match about {
+            AnomalyScope::Member => true,
+            AnomalyScope::CloudEntry => {
+                anomaly.cloud().is_some() && anomaly.cloud() == resolution.graph.project_parent(wanted)
+            }
+            AnomalyScope::ProjectEntry => anomaly.project() == Some(wanted),
+            AnomalyScope::Data => false,
+        },
     }
 }

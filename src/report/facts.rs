@@ -4,8 +4,8 @@
 
 use crate::model::{OrgRole, Role};
 use crate::resolve::{
-    describe_limit, Anomaly, BaseSource, CloudAccess, CloudIx, GroupIx, MemberAccess, MemberIx, OrgIndex,
-    ProjectAccess, ProjectIx, Resolution, Source,
+    describe_base, describe_cap, Anomaly, AnomalyScope, CloudAccess, CloudIx, GroupIx, MemberAccess, MemberIx,
+    OrgIndex, ProjectAccess, ProjectIx, Resolution, Source,
 };
 use rustc_hash::FxHashMap as HashMap;
 
@@ -26,17 +26,6 @@ pub fn org_role(access: &MemberAccess) -> &'static str {
 pub fn org_role_sources(index: &OrgIndex<'_>, access: &MemberAccess) -> String {
     let sources: Vec<String> = access.base.iter().map(|&base| describe_base(index, base)).collect();
     sources.join("; ")
-}
-
-/// Returns one source of an org role in words.
-pub fn describe_base(index: &OrgIndex<'_>, base: BaseSource) -> String {
-    match base {
-        BaseSource::PermissionLevel(role) => format!("permission_level {role}"),
-        BaseSource::Group { group, role } => {
-            let record = index.group_record(group);
-            format!("group {} ({}): {role}", record.name, record.id)
-        }
-    }
 }
 
 /// Returns why a member with no entry has no access, for the one row such a member gets.
@@ -82,20 +71,17 @@ pub fn describe_group_grant(index: &OrgIndex<'_>, group: GroupIx, role: Role) ->
 
 /// Returns why a cloud role is lower than its best grant (R3), if a rule lowered it.
 pub fn cloud_cap(index: &OrgIndex<'_>, cloud: &CloudAccess) -> Option<String> {
-    let best = cloud.sources.iter().map(|source| source.on_cloud()).max()?;
-    describe_limit(index, best, cloud.role, cloud.cloud, false)
+    Some(describe_cap(index, cloud.cap?, cloud.role, cloud.cloud))
 }
 
 /// Returns why a project role is lower than its best grant (R4), if the cloud's readonly role capped it.
 pub fn project_cap(index: &OrgIndex<'_>, cloud: &CloudAccess, project: &ProjectAccess) -> Option<String> {
-    let best = project.sources.iter().map(|source| source.granted()).max()?;
-    describe_limit(index, best, project.role, cloud.cloud, true)
+    Some(describe_cap(index, project.cap?, project.role, cloud.cloud))
 }
 
 /// Returns the highest explicit role a member holds anywhere, if any.
 pub fn highest_role(access: &MemberAccess) -> Option<Role> {
-    let projects = access.clouds.iter().flat_map(|cloud| cloud.projects.iter().map(|project| project.role));
-    access.clouds.iter().map(|cloud| cloud.role).chain(projects).max()
+    access.roles().max()
 }
 
 /// Returns how many cloud and project entries a member has.
@@ -116,7 +102,7 @@ impl<'r> AnomalyLookup<'r> {
         let mut by_member: HashMap<MemberIx, Vec<&'r Anomaly>> = HashMap::default();
         let mut group_owner_on_cloud = HashMap::default();
         for anomaly in &resolution.anomalies {
-            if let Some(member) = anomaly_member(anomaly) {
+            for &member in anomaly.members() {
                 by_member.entry(member).or_default().push(anomaly);
             }
             if let Anomaly::GroupOwnerOnCloud { group, cloud } = *anomaly {
@@ -131,18 +117,14 @@ impl<'r> AnomalyLookup<'r> {
         self.by_member.get(&member).map_or(&[], Vec::as_slice)
     }
 
-    /// Returns the anomalies behind one cloud entry: its readonly restriction, its group owner bindings,
-    /// and what concerns the whole member.
+    /// Returns the anomalies behind one cloud entry: those about the entry, the group owner bindings
+    /// among its paths, and those about the whole member.
     pub fn of_cloud_entry(&self, member: MemberIx, cloud: &CloudAccess) -> Vec<&'r Anomaly> {
-        let mut found: Vec<&'r Anomaly> = self
-            .of_member(member)
-            .iter()
-            .copied()
-            .filter(|anomaly| match anomaly {
-                Anomaly::ReadonlyRestriction { cloud: at, .. } => *at == cloud.cloud,
-                other => concerns_whole_member(other),
-            })
-            .collect();
+        let mut found = self.of_entry(member, |anomaly| match anomaly.kind().scope() {
+            AnomalyScope::CloudEntry => anomaly.cloud() == Some(cloud.cloud),
+            AnomalyScope::Member => true,
+            AnomalyScope::ProjectEntry | AnomalyScope::Data => false,
+        });
         for source in &cloud.sources {
             if let Source::Group { group, .. } = *source {
                 found.extend(self.group_owner_on_cloud.get(&(group, cloud.cloud)).copied());
@@ -151,34 +133,19 @@ impl<'r> AnomalyLookup<'r> {
         found
     }
 
-    /// Returns the anomalies behind one project entry: its cap, and what concerns the whole member.
+    /// Returns the anomalies behind one project entry: those about the entry, and those about the
+    /// whole member.
     pub fn of_project_entry(&self, member: MemberIx, project: ProjectIx) -> Vec<&'r Anomaly> {
-        self.of_member(member)
-            .iter()
-            .copied()
-            .filter(|anomaly| match anomaly {
-                Anomaly::ProjectRoleCapped { project: at, .. } => *at == project,
-                other => concerns_whole_member(other),
-            })
-            .collect()
+        self.of_entry(member, |anomaly| match anomaly.kind().scope() {
+            AnomalyScope::ProjectEntry => anomaly.project() == Some(project),
+            AnomalyScope::Member => true,
+            AnomalyScope::CloudEntry | AnomalyScope::Data => false,
+        })
     }
-}
 
-/// Returns the member an anomaly is about, if it is about one.
-pub fn anomaly_member(anomaly: &Anomaly) -> Option<MemberIx> {
-    match *anomaly {
-        Anomaly::ServiceAccountOwner { member }
-        | Anomaly::NoBaseRole { member, .. }
-        | Anomaly::ReadonlyRestriction { member, .. }
-        | Anomaly::ProjectRoleCapped { member, .. }
-        | Anomaly::OrphanProjectGrant { member, .. } => Some(member),
-        _ => None,
+    fn of_entry(&self, member: MemberIx, keep: impl Fn(&Anomaly) -> bool) -> Vec<&'r Anomaly> {
+        self.of_member(member).iter().copied().filter(|anomaly| keep(anomaly)).collect()
     }
-}
-
-/// True for anomalies that qualify every row of their member rather than one entry.
-fn concerns_whole_member(anomaly: &Anomaly) -> bool {
-    matches!(anomaly, Anomaly::ServiceAccountOwner { .. } | Anomaly::NoBaseRole { .. })
 }
 
 /// Returns the distinct codes of some anomalies, in the order met: `readonly-restriction; ...`.

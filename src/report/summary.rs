@@ -3,8 +3,7 @@
 
 use super::facts;
 use crate::model::{Collection, Role};
-use crate::resolve::{AnomalyKind, Edge, GroupIx, MemberAccess, Node, Resolution, Source};
-use petgraph::visit::EdgeRef;
+use crate::resolve::{describe_base, AnomalyKind, AnomalyScope, Entry, GroupIx, MemberAccess, Resolution, Source};
 use serde::Serialize;
 
 /// The facts of the summary, ready for a template.
@@ -135,7 +134,7 @@ fn owner_row(resolution: &Resolution<'_>, access: &MemberAccess) -> OwnerRow {
         .base
         .iter()
         .filter(|base| base.role() == crate::model::OrgRole::Owner)
-        .map(|&base| facts::describe_base(&resolution.index, base))
+        .map(|&base| describe_base(&resolution.index, base))
         .collect();
     OwnerRow {
         id: record.member_id().to_owned(),
@@ -168,7 +167,7 @@ fn anomaly_kinds(resolution: &Resolution<'_>) -> Vec<KindRow> {
         .iter()
         .filter_map(|&kind| {
             let count = resolution.anomalies.iter().filter(|anomaly| anomaly.kind() == kind).count();
-            (count > 0).then(|| KindRow { code: kind.code(), count, meaning: kind_meaning(kind) })
+            (count > 0).then(|| KindRow { code: kind.code(), count, meaning: kind.meaning() })
         })
         .collect()
 }
@@ -178,31 +177,12 @@ fn data_anomalies(resolution: &Resolution<'_>) -> Vec<AnomalyRow> {
     resolution
         .anomalies
         .iter()
-        .filter(|anomaly| facts::anomaly_member(anomaly).is_none())
+        .filter(|anomaly| anomaly.kind().scope() == AnomalyScope::Data)
         .map(|anomaly| {
             let subjects: Vec<String> = anomaly.subjects(index).iter().map(ToString::to_string).collect();
             AnomalyRow { code: anomaly.kind().code(), subjects: subjects.join("; "), detail: anomaly.detail(index) }
         })
         .collect()
-}
-
-/// Returns what an anomaly kind means, in the words of the README's table.
-pub fn kind_meaning(kind: AnomalyKind) -> &'static str {
-    match kind {
-        AnomalyKind::ServiceAccountOwner => "a service account recorded as owner: not an org owner (R1)",
-        AnomalyKind::NoBaseRole => "a member with no base role holds grants: they give nothing (R2)",
-        AnomalyKind::GroupOwnerOnCloud => "a group holds owner on a cloud: it counts as collaborator (R3)",
-        AnomalyKind::ReadonlyRestriction => "a direct readonly on a cloud overrides a higher grant there (R3)",
-        AnomalyKind::ProjectRoleCapped => "a project role capped to readonly by a readonly role on its cloud (R4)",
-        AnomalyKind::OrphanProjectGrant => {
-            "a project grant for a member with no role on the parent cloud: dropped (R4)"
-        }
-        AnomalyKind::DeletedGroup => "a deleted group still has members or grants: ignored (R8)",
-        AnomalyKind::UnknownMember => "a grant or membership names a user who is not a member (R8)",
-        AnomalyKind::UnknownGroup => "a binding or membership names a group that does not exist (R8)",
-        AnomalyKind::UnknownCloud => "a project names a parent cloud that does not exist: its grants are ignored (R8)",
-        AnomalyKind::DuplicateId => "two records share an id: only the first is used",
-    }
 }
 
 /// Returns every group with its members, grants and the entries it is a path of, in name order.
@@ -225,11 +205,10 @@ fn group_row(resolution: &Resolution<'_>, group: GroupIx) -> GroupRow {
     let record = resolution.index.group_record(group);
     let graph = &resolution.graph;
     let (mut cloud_grants, mut project_grants) = (0, 0);
-    for edge in graph.graph.edges(graph.group_node(group)) {
-        match (edge.weight(), graph.graph[edge.target()]) {
-            (Edge::GroupGrant(_), Node::Cloud(_)) => cloud_grants += 1,
-            (Edge::GroupGrant(_), Node::Project(_)) => project_grants += 1,
-            _ => {}
+    for (entry, _) in graph.group_grants(group) {
+        match entry {
+            Entry::Cloud(_) => cloud_grants += 1,
+            Entry::Project(_) => project_grants += 1,
         }
     }
     GroupRow {

@@ -1,47 +1,46 @@
-//! What would remain if one path were removed: each role recomputed with the pure rules R3 and R4
-//! over its grants with that one grant left out, and the effect on the projects under a cloud.
+//! What would remain if one path were removed: the member's access recomputed with the rules
+//! ([`Simulation`]) without that one grant, including the effect on the projects under a cloud.
 
 use crate::model::Role;
-use crate::resolve::{cloud_role, project_role, CloudAccess, OrgIndex, ProjectAccess, Source};
+use crate::resolve::{CloudAccess, Entry, OrgIndex, ProjectAccess, Removal, Simulation, Source};
 
-/// Returns `sources` without the grant at `position`.
-fn without(sources: &[Source], position: usize) -> Vec<Source> {
-    let mut remaining = sources.to_vec();
-    remaining.remove(position);
-    remaining
+/// Returns the removal of one grant on one entry.
+fn one_grant(entry: Entry, source: Source) -> Removal {
+    Removal { base: Vec::new(), grants: vec![(entry, source)] }
 }
 
 /// Returns, in words, what the member keeps on a cloud once the grant at `position` is removed,
 /// including what changes for the projects under it.
-pub fn without_cloud_path(index: &OrgIndex<'_>, cloud: &CloudAccess, position: usize) -> String {
-    let remaining = without(&cloud.sources, position);
-    let Some(role) = cloud_role(&remaining) else {
+pub fn without_cloud_path(
+    index: &OrgIndex<'_>,
+    simulation: &Simulation<'_>,
+    cloud: &CloudAccess,
+    position: usize,
+) -> String {
+    let entry = Entry::Cloud(cloud.cloud);
+    let outcome = simulation.outcome(&one_grant(entry, cloud.sources[position]));
+    let Some(role) = outcome.after(entry, Some(cloud.role)) else {
         return match cloud.projects.len() {
             0 => "no role on the cloud".to_owned(),
             count => format!("no role on the cloud, and its {count} project entries would go too (R4)"),
         };
     };
     let mut text = describe_role(role, cloud.role);
-    let changes: Vec<String> = cloud
-        .projects
-        .iter()
-        .filter_map(|project| {
-            let after = project_role(&project.sources, role)?;
+    for project in &cloud.projects {
+        let after = outcome.after(Entry::Project(project.project), Some(project.role));
+        if let Some(after) = after.filter(|&after| after != project.role) {
             let name = &index.project_record(project.project).name;
-            (after != project.role).then(|| format!("project {name} would become {after}"))
-        })
-        .collect();
-    if !changes.is_empty() {
-        text.push_str("; ");
-        text.push_str(&changes.join("; "));
+            text.push_str(&format!("; project {name} would become {after}"));
+        }
     }
     text
 }
 
 /// Returns, in words, what the member keeps on a project once the grant at `position` is removed.
-pub fn without_project_path(cloud: &CloudAccess, project: &ProjectAccess, position: usize) -> String {
-    let remaining = without(&project.sources, position);
-    match project_role(&remaining, cloud.role) {
+pub fn without_project_path(simulation: &Simulation<'_>, project: &ProjectAccess, position: usize) -> String {
+    let entry = Entry::Project(project.project);
+    let outcome = simulation.outcome(&one_grant(entry, project.sources[position]));
+    match outcome.after(entry, Some(project.role)) {
         None => "no role on the project".to_owned(),
         Some(role) => describe_role(role, project.role),
     }
@@ -58,13 +57,9 @@ fn describe_role(after: Role, before: Role) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::DirectLevel;
 
     #[test]
-    fn a_removed_cloud_path_recomputes_the_role() {
-        let sources = [Source::Direct(DirectLevel::Write), Source::Direct(DirectLevel::Readonly)];
-        let remaining = without(&sources, 1);
-        assert_eq!(cloud_role(&remaining), Some(Role::Collaborator));
+    fn an_unchanged_role_says_so() {
         assert_eq!(describe_role(Role::Collaborator, Role::Readonly), "collaborator");
         assert_eq!(describe_role(Role::Readonly, Role::Readonly), "readonly (unchanged)");
     }

@@ -1,129 +1,181 @@
-//! Anomalies: whatever the rules ignore, cap or drop (R9), kept as data with stable kebab-case codes
-//! and rendered by the reports.
+//! Anomalies: whatever the rules ignore, cap or drop, and the suspect states they record (R9), kept
+//! as data with stable kebab-case codes and rendered by the reports.
+//!
+//! Each kind's code, meaning, scope and default severity live in one table, [`AnomalyKind::info`];
+//! every other match over kinds or anomalies is exhaustive, so that a new kind cannot be forgotten.
 
-use super::index::{CloudIx, GroupIx, MemberIx, OrgIndex, ProjectIx};
+use super::index::OrgIndex;
+use super::ix::{CloudIx, GroupIx, MemberIx, ProjectIx, Subject};
 use super::provenance::describe_source;
 use super::rules::Source;
-use crate::model::Role;
+use crate::model::{Role, Severity};
 use serde::Serialize;
 use std::fmt;
 
 /// The kind of an anomaly; its code is stable across releases.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, strum::VariantArray)]
 #[serde(rename_all = "kebab-case")]
 pub enum AnomalyKind {
-    /// A service account whose `permission_level` is `owner` (R1): it is not listed as an org owner.
     ServiceAccountOwner,
-    /// A member with no base role that holds grants (R2): the grants give nothing.
     NoBaseRole,
-    /// A group `owner` binding on a cloud (R3): it counts as `collaborator`.
     GroupOwnerOnCloud,
-    /// A direct `readonly` on a cloud that overrides a higher grant there (R3).
     ReadonlyRestriction,
-    /// A project role capped to `readonly` by a `readonly` role on the parent cloud (R4).
     ProjectRoleCapped,
-    /// A project grant for a member with no role on the parent cloud (R4): it is dropped.
     OrphanProjectGrant,
-    /// A deleted group that still has members or grants (R8): they are ignored.
     DeletedGroup,
-    /// A grant or membership naming a member that is not in the organization (R8).
     UnknownMember,
-    /// A binding or membership naming a group that is not in the organization (R8).
     UnknownGroup,
-    /// A project whose parent cloud is not in the organization (R8): its grants are ignored.
     UnknownCloud,
-    /// An id used by two records; only the first is used.
     DuplicateId,
+    OwnerWithReadonly,
+    ServiceAccountInOwnerGroup,
+    DuplicateEmail,
+}
+
+/// What an anomaly is about, which decides where the reports show it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AnomalyScope {
+    /// One member as a whole (or each of several members): shown on every row of the member.
+    Member,
+    /// One member's entry on one cloud.
+    CloudEntry,
+    /// One member's entry, or dropped grant, on one project.
+    ProjectEntry,
+    /// The organization's data: groups, bindings and references, not one member.
+    Data,
+}
+
+/// The fixed facts of an anomaly kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KindInfo {
+    /// The stable kebab-case code.
+    pub code: &'static str,
+    /// What the kind means, in one line, with the rule it comes from.
+    pub meaning: &'static str,
+    pub scope: AnomalyScope,
+    /// The severity a control built on this kind has unless a policy says otherwise.
+    pub severity: Severity,
 }
 
 impl AnomalyKind {
-    /// Every kind, in code order.
-    pub const ALL: [AnomalyKind; 11] = [
-        AnomalyKind::ServiceAccountOwner,
-        AnomalyKind::NoBaseRole,
-        AnomalyKind::GroupOwnerOnCloud,
-        AnomalyKind::ReadonlyRestriction,
-        AnomalyKind::ProjectRoleCapped,
-        AnomalyKind::OrphanProjectGrant,
-        AnomalyKind::DeletedGroup,
-        AnomalyKind::UnknownMember,
-        AnomalyKind::UnknownGroup,
-        AnomalyKind::UnknownCloud,
-        AnomalyKind::DuplicateId,
-    ];
+    /// Every kind, in code order (the order reports list them in).
+    pub const ALL: &'static [AnomalyKind] = <AnomalyKind as strum::VariantArray>::VARIANTS;
+
+    /// Returns the kind's code, meaning, scope and default severity: the one table of kinds.
+    pub fn info(self) -> KindInfo {
+        use AnomalyScope::{CloudEntry, Data, Member, ProjectEntry};
+        use Severity::{Info, Low, Medium};
+        let (code, meaning, scope, severity) = match self {
+            AnomalyKind::ServiceAccountOwner => (
+                "service-account-owner",
+                "a service account recorded as owner: not an org owner (R1)",
+                Member,
+                Low,
+            ),
+            AnomalyKind::NoBaseRole => (
+                "no-base-role",
+                "a member with no base role holds grants: they give nothing (R2)",
+                Member,
+                Low,
+            ),
+            AnomalyKind::GroupOwnerOnCloud => (
+                "group-owner-on-cloud",
+                "a group holds owner on a cloud: it counts as collaborator (R3)",
+                Data,
+                Low,
+            ),
+            AnomalyKind::ReadonlyRestriction => (
+                "readonly-restriction",
+                "a direct readonly on a cloud overrides a higher grant there (R3)",
+                CloudEntry,
+                Low,
+            ),
+            AnomalyKind::ProjectRoleCapped => (
+                "project-role-capped",
+                "a project role capped to readonly by a readonly role on its cloud (R4)",
+                ProjectEntry,
+                Info,
+            ),
+            AnomalyKind::OrphanProjectGrant => (
+                "orphan-project-grant",
+                "a project grant for a member with no role on the parent cloud: dropped (R4)",
+                ProjectEntry,
+                Low,
+            ),
+            AnomalyKind::DeletedGroup => (
+                "deleted-group",
+                "a deleted group still has members or grants: ignored (R8)",
+                Data,
+                Low,
+            ),
+            AnomalyKind::UnknownMember => (
+                "unknown-member",
+                "a grant or membership names a user who is not a member (R8)",
+                Data,
+                Low,
+            ),
+            AnomalyKind::UnknownGroup => (
+                "unknown-group",
+                "a binding or membership names a group that does not exist (R8)",
+                Data,
+                Low,
+            ),
+            AnomalyKind::UnknownCloud => (
+                "unknown-cloud",
+                "a project names a parent cloud that does not exist: its grants are ignored (R8)",
+                Data,
+                Low,
+            ),
+            AnomalyKind::DuplicateId => {
+                ("duplicate-id", "two records share an id: only the first is used", Data, Low)
+            }
+            AnomalyKind::OwnerWithReadonly => (
+                "owner-with-readonly",
+                "a member holds both a direct owner and a direct readonly on a cloud: the owner wins, but a cloud owner should not be read-only restricted (R3, R9)",
+                CloudEntry,
+                Medium,
+            ),
+            AnomalyKind::ServiceAccountInOwnerGroup => (
+                "service-account-in-owner-group",
+                "a service account in a group whose org role is owner: not an org owner (R1)",
+                Member,
+                Low,
+            ),
+            AnomalyKind::DuplicateEmail => (
+                "duplicate-email",
+                "one email, compared case-insensitively, on several member ids (R8, R9)",
+                Member,
+                Low,
+            ),
+        };
+        KindInfo { code, meaning, scope, severity }
+    }
 
     /// Returns the stable kebab-case code.
     pub fn code(self) -> &'static str {
-        match self {
-            AnomalyKind::ServiceAccountOwner => "service-account-owner",
-            AnomalyKind::NoBaseRole => "no-base-role",
-            AnomalyKind::GroupOwnerOnCloud => "group-owner-on-cloud",
-            AnomalyKind::ReadonlyRestriction => "readonly-restriction",
-            AnomalyKind::ProjectRoleCapped => "project-role-capped",
-            AnomalyKind::OrphanProjectGrant => "orphan-project-grant",
-            AnomalyKind::DeletedGroup => "deleted-group",
-            AnomalyKind::UnknownMember => "unknown-member",
-            AnomalyKind::UnknownGroup => "unknown-group",
-            AnomalyKind::UnknownCloud => "unknown-cloud",
-            AnomalyKind::DuplicateId => "duplicate-id",
-        }
+        self.info().code
+    }
+
+    /// Returns what the kind means, in one line.
+    pub fn meaning(self) -> &'static str {
+        self.info().meaning
+    }
+
+    /// Returns what anomalies of this kind are about.
+    pub fn scope(self) -> AnomalyScope {
+        self.info().scope
+    }
+
+    /// Returns the kind whose code this is.
+    pub fn from_code(code: &str) -> Option<AnomalyKind> {
+        AnomalyKind::ALL.iter().copied().find(|kind| kind.code() == code)
     }
 }
 
 impl fmt::Display for AnomalyKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.code())
-    }
-}
-
-/// What an id in an anomaly refers to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SubjectKind {
-    User,
-    Group,
-    Cloud,
-    Project,
-}
-
-/// One id involved in an anomaly.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub struct Subject {
-    pub kind: SubjectKind,
-    pub id: String,
-}
-
-impl Subject {
-    /// Returns a subject naming a member.
-    pub fn user(id: &str) -> Subject {
-        Subject { kind: SubjectKind::User, id: id.to_owned() }
-    }
-
-    /// Returns a subject naming a group.
-    pub fn group(id: &str) -> Subject {
-        Subject { kind: SubjectKind::Group, id: id.to_owned() }
-    }
-
-    /// Returns a subject naming a cloud.
-    pub fn cloud(id: &str) -> Subject {
-        Subject { kind: SubjectKind::Cloud, id: id.to_owned() }
-    }
-
-    /// Returns a subject naming a project.
-    pub fn project(id: &str) -> Subject {
-        Subject { kind: SubjectKind::Project, id: id.to_owned() }
-    }
-}
-
-impl fmt::Display for Subject {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let kind = match self.kind {
-            SubjectKind::User => "user",
-            SubjectKind::Group => "group",
-            SubjectKind::Cloud => "cloud",
-            SubjectKind::Project => "project",
-        };
-        write!(f, "{kind} {}", self.id)
     }
 }
 
@@ -135,8 +187,8 @@ pub enum Place {
     Project(ProjectIx),
 }
 
-/// One finding, as indices into the organization, so that recording it costs no allocation; its ids and
-/// its sentence are rendered on demand with [`Anomaly::subjects`] and [`Anomaly::detail`].
+/// One anomaly, as indices into the organization, so that recording it costs (almost) no allocation;
+/// its ids and its sentence are rendered on demand with [`Anomaly::subjects`] and [`Anomaly::detail`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Anomaly {
     ServiceAccountOwner {
@@ -189,6 +241,18 @@ pub enum Anomaly {
     DuplicateId {
         subject: Subject,
     },
+    OwnerWithReadonly {
+        member: MemberIx,
+        cloud: CloudIx,
+    },
+    ServiceAccountInOwnerGroup {
+        member: MemberIx,
+        group: GroupIx,
+    },
+    /// The members sharing one email, in output order (at least two).
+    DuplicateEmail {
+        members: Vec<MemberIx>,
+    },
 }
 
 impl Anomaly {
@@ -206,6 +270,69 @@ impl Anomaly {
             Anomaly::UnknownGroup { .. } => AnomalyKind::UnknownGroup,
             Anomaly::UnknownCloud { .. } => AnomalyKind::UnknownCloud,
             Anomaly::DuplicateId { .. } => AnomalyKind::DuplicateId,
+            Anomaly::OwnerWithReadonly { .. } => AnomalyKind::OwnerWithReadonly,
+            Anomaly::ServiceAccountInOwnerGroup { .. } => AnomalyKind::ServiceAccountInOwnerGroup,
+            Anomaly::DuplicateEmail { .. } => AnomalyKind::DuplicateEmail,
+        }
+    }
+
+    /// Returns the members the anomaly is about (none for an anomaly about the organization's data).
+    pub fn members(&self) -> &[MemberIx] {
+        match self {
+            Anomaly::ServiceAccountOwner { member }
+            | Anomaly::NoBaseRole { member, .. }
+            | Anomaly::ReadonlyRestriction { member, .. }
+            | Anomaly::ProjectRoleCapped { member, .. }
+            | Anomaly::OrphanProjectGrant { member, .. }
+            | Anomaly::OwnerWithReadonly { member, .. }
+            | Anomaly::ServiceAccountInOwnerGroup { member, .. } => std::slice::from_ref(member),
+            Anomaly::DuplicateEmail { members } => members,
+            Anomaly::GroupOwnerOnCloud { .. }
+            | Anomaly::DeletedGroup { .. }
+            | Anomaly::UnknownMember { .. }
+            | Anomaly::UnknownGroup { .. }
+            | Anomaly::UnknownCloud { .. }
+            | Anomaly::DuplicateId { .. } => &[],
+        }
+    }
+
+    /// Returns the cloud of a member's cloud or project entry the anomaly is about (for a project,
+    /// its parent cloud), or the cloud of a group owner binding.
+    pub fn cloud(&self) -> Option<CloudIx> {
+        match self {
+            Anomaly::ReadonlyRestriction { cloud, .. }
+            | Anomaly::ProjectRoleCapped { cloud, .. }
+            | Anomaly::OrphanProjectGrant { cloud, .. }
+            | Anomaly::OwnerWithReadonly { cloud, .. }
+            | Anomaly::GroupOwnerOnCloud { cloud, .. } => Some(*cloud),
+            Anomaly::ServiceAccountOwner { .. }
+            | Anomaly::NoBaseRole { .. }
+            | Anomaly::DeletedGroup { .. }
+            | Anomaly::UnknownMember { .. }
+            | Anomaly::UnknownGroup { .. }
+            | Anomaly::UnknownCloud { .. }
+            | Anomaly::DuplicateId { .. }
+            | Anomaly::ServiceAccountInOwnerGroup { .. }
+            | Anomaly::DuplicateEmail { .. } => None,
+        }
+    }
+
+    /// Returns the project of a member's project entry or dropped project grant.
+    pub fn project(&self) -> Option<ProjectIx> {
+        match self {
+            Anomaly::ProjectRoleCapped { project, .. } | Anomaly::OrphanProjectGrant { project, .. } => Some(*project),
+            Anomaly::ServiceAccountOwner { .. }
+            | Anomaly::NoBaseRole { .. }
+            | Anomaly::GroupOwnerOnCloud { .. }
+            | Anomaly::ReadonlyRestriction { .. }
+            | Anomaly::DeletedGroup { .. }
+            | Anomaly::UnknownMember { .. }
+            | Anomaly::UnknownGroup { .. }
+            | Anomaly::UnknownCloud { .. }
+            | Anomaly::DuplicateId { .. }
+            | Anomaly::OwnerWithReadonly { .. }
+            | Anomaly::ServiceAccountInOwnerGroup { .. }
+            | Anomaly::DuplicateEmail { .. } => None,
         }
     }
 
@@ -218,7 +345,9 @@ impl Anomaly {
         match self {
             Anomaly::ServiceAccountOwner { member } | Anomaly::NoBaseRole { member, .. } => vec![user(member)],
             Anomaly::GroupOwnerOnCloud { group: g, cloud: c } => vec![group(g), cloud(c)],
-            Anomaly::ReadonlyRestriction { member, cloud: c, .. } => vec![user(member), cloud(c)],
+            Anomaly::ReadonlyRestriction { member, cloud: c, .. } | Anomaly::OwnerWithReadonly { member, cloud: c } => {
+                vec![user(member), cloud(c)]
+            }
             Anomaly::ProjectRoleCapped { member, project: p, cloud: c, .. } => vec![user(member), project(p), cloud(c)],
             Anomaly::OrphanProjectGrant { member, project: p, cloud: c, source } => {
                 let mut subjects = vec![user(member), project(p), cloud(c)];
@@ -239,10 +368,12 @@ impl Anomaly {
                 vec![project(p), Subject::cloud(record.parent_cloud_id.as_str())]
             }
             Anomaly::DuplicateId { subject } => vec![subject.clone()],
+            Anomaly::ServiceAccountInOwnerGroup { member, group: g } => vec![user(member), group(g)],
+            Anomaly::DuplicateEmail { members } => members.iter().map(user).collect(),
         }
     }
 
-    /// Returns a sentence saying what was ignored, capped or dropped, and why.
+    /// Returns a sentence saying what was ignored, capped or dropped, or what is suspect, and why.
     pub fn detail(&self, index: &OrgIndex<'_>) -> String {
         let email = |member: &MemberIx| index.member_record(*member).email.as_str();
         let cloud = |cloud: &CloudIx| index.cloud_record(*cloud).name.as_str();
@@ -307,6 +438,29 @@ impl Anomaly {
             Anomaly::DuplicateId { subject } => {
                 format!("{subject} appears more than once; only the first record is used")
             }
+            Anomaly::OwnerWithReadonly { member, cloud: c } => format!(
+                "`{}` holds both direct owner and direct readonly on cloud `{}`; the owner wins, but a cloud owner should not be read-only restricted",
+                email(member),
+                cloud(c)
+            ),
+            Anomaly::ServiceAccountInOwnerGroup { member, group } => {
+                let record = index.group_record(*group);
+                format!(
+                    "service account `{}` is in group `{}` ({}), whose org role is `owner`; service accounts are never org owners",
+                    email(member),
+                    record.name,
+                    record.id
+                )
+            }
+            Anomaly::DuplicateEmail { members } => {
+                let ids: Vec<&str> = members.iter().map(|member| index.member_record(*member).member_id()).collect();
+                format!(
+                    "email `{}` belongs to {} member ids ({}); each id is a separate member",
+                    members.first().map_or("", email),
+                    ids.len(),
+                    ids.join(", ")
+                )
+            }
         }
     }
 }
@@ -316,5 +470,23 @@ fn place_subject(index: &OrgIndex<'_>, place: Place) -> Subject {
         Place::Group(group) => Subject::group(index.group_record(group).id.as_str()),
         Place::Cloud(cloud) => Subject::cloud(index.cloud_record(cloud).id.as_str()),
         Place::Project(project) => Subject::project(index.project_record(project).id.as_str()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_are_unique_kebab_case_and_round_trip() {
+        let codes: HashSet<&str> = AnomalyKind::ALL.iter().map(|kind| kind.code()).collect();
+        assert_eq!(codes.len(), AnomalyKind::ALL.len());
+        for kind in AnomalyKind::ALL {
+            let code = kind.code();
+            assert!(code.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{code}");
+            assert_eq!(AnomalyKind::from_code(code), Some(*kind));
+            assert_eq!(serde_json::to_value(kind).unwrap(), code, "serde and the table agree");
+        }
     }
 }

@@ -1,17 +1,24 @@
 //! The access graph: members, groups, clouds and projects as nodes; memberships, direct grants, group
 //! grants and project containment as edges. References that cannot be followed become anomalies.
+//!
+//! The graph is private to the engine: the rest of permaudit asks it questions (a member's groups, a
+//! group's grants, what reaches a member) and never walks its edges itself.
 
+use super::access::Reach;
 use super::anomaly::{Anomaly, Place};
-use super::index::{CloudIx, GroupIx, MemberIx, OrgIndex, ProjectIx};
+use super::index::OrgIndex;
+use super::ix::{CloudIx, Entry, GroupIx, MemberIx, ProjectIx};
+use super::rules::{BaseSource, Source};
 use crate::model::{Binding, DirectLevel, Role};
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
+use petgraph::Direction;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 /// A node of the access graph.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Node {
+enum Node {
     Member(MemberIx),
     Group(GroupIx),
     Cloud(CloudIx),
@@ -20,7 +27,7 @@ pub enum Node {
 
 /// An edge of the access graph.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Edge {
+enum Edge {
     /// Member to group.
     MemberOf,
     /// Member to cloud or project: a direct grant.
@@ -31,12 +38,11 @@ pub enum Edge {
     Contains,
 }
 
-/// The graph of one organization, with the anomalies met while building it.
+/// The graph of one organization.
 pub struct AccessGraph {
-    pub graph: DiGraph<Node, Edge>,
+    graph: DiGraph<Node, Edge>,
     /// The parent cloud of each project, when that cloud exists.
-    pub project_parent: Vec<Option<CloudIx>>,
-    pub anomalies: Vec<Anomaly>,
+    project_parent: Vec<Option<CloudIx>>,
     group_offset: usize,
     cloud_offset: usize,
     project_offset: usize,
@@ -61,12 +67,14 @@ struct ResourceEdges {
 struct Builder<'i, 'a> {
     index: &'i OrgIndex<'a>,
     graph: AccessGraph,
+    anomalies: Vec<Anomaly>,
     deleted: BTreeMap<GroupIx, DeletedUse>,
 }
 
 impl AccessGraph {
-    /// Builds the graph; nodes are numbered members, then groups, clouds and projects.
-    pub fn build(index: &OrgIndex<'_>) -> AccessGraph {
+    /// Builds the graph, and returns it with the anomalies of the references that could not be
+    /// followed; nodes are numbered members, then groups, clouds and projects.
+    pub fn build(index: &OrgIndex<'_>) -> (AccessGraph, Vec<Anomaly>) {
         let mut builder = Builder::new(index);
         builder.add_projects();
         builder.add_memberships();
@@ -75,42 +83,106 @@ impl AccessGraph {
         builder.finish()
     }
 
-    /// Returns the node of a member.
-    pub fn member_node(&self, member: MemberIx) -> NodeIndex {
+    fn member_node(&self, member: MemberIx) -> NodeIndex {
         NodeIndex::new(member as usize)
     }
 
-    /// Returns the node of a group.
-    pub fn group_node(&self, group: GroupIx) -> NodeIndex {
+    fn group_node(&self, group: GroupIx) -> NodeIndex {
         NodeIndex::new(self.group_offset + group as usize)
     }
 
-    /// Returns the node of a cloud.
-    pub fn cloud_node(&self, cloud: CloudIx) -> NodeIndex {
+    fn cloud_node(&self, cloud: CloudIx) -> NodeIndex {
         NodeIndex::new(self.cloud_offset + cloud as usize)
     }
 
-    /// Returns the node of a project.
-    pub fn project_node(&self, project: ProjectIx) -> NodeIndex {
+    fn project_node(&self, project: ProjectIx) -> NodeIndex {
         NodeIndex::new(self.project_offset + project as usize)
     }
 
-    /// Returns the groups a member belongs to (non-deleted, known groups only).
-    pub fn groups_of(&self, member: MemberIx) -> impl Iterator<Item = GroupIx> + '_ {
-        self.graph.edges(self.member_node(member)).filter_map(|edge| match (edge.weight(), self.graph[edge.target()]) {
-            (Edge::MemberOf, Node::Group(group)) => Some(group),
-            _ => None,
-        })
+    /// Returns the parent cloud of a project, when that cloud is in the organization.
+    pub fn project_parent(&self, project: ProjectIx) -> Option<CloudIx> {
+        self.project_parent.get(project as usize).copied().flatten()
     }
 
-    /// Returns the members of a group.
+    /// Returns the parent cloud of every project, indexed by project.
+    pub fn project_parents(&self) -> &[Option<CloudIx>] {
+        &self.project_parent
+    }
+
+    /// Returns the groups a member belongs to (non-deleted, known groups only), without repeats, in
+    /// group order.
+    pub fn groups_of(&self, member: MemberIx) -> Vec<GroupIx> {
+        let mut groups: Vec<GroupIx> = self
+            .graph
+            .edges(self.member_node(member))
+            .filter_map(|edge| match (edge.weight(), self.graph[edge.target()]) {
+                (Edge::MemberOf, Node::Group(group)) => Some(group),
+                _ => None,
+            })
+            .collect();
+        groups.sort_unstable();
+        groups.dedup();
+        groups
+    }
+
+    /// Returns the members of a group (one per membership record).
     pub fn members_of(&self, group: GroupIx) -> impl Iterator<Item = MemberIx> + '_ {
-        self.graph.edges_directed(self.group_node(group), petgraph::Direction::Incoming).filter_map(|edge| {
+        self.graph.edges_directed(self.group_node(group), Direction::Incoming).filter_map(|edge| {
             match (edge.weight(), self.graph[edge.source()]) {
                 (Edge::MemberOf, Node::Member(member)) => Some(member),
                 _ => None,
             }
         })
+    }
+
+    /// Returns a member's direct grants: each level on each cloud or project.
+    pub fn direct_grants(&self, member: MemberIx) -> impl Iterator<Item = (Entry, DirectLevel)> + '_ {
+        self.graph.edges(self.member_node(member)).filter_map(|edge| match *edge.weight() {
+            Edge::Direct(level) => Some((self.entry(edge.target())?, level)),
+            _ => None,
+        })
+    }
+
+    /// Returns a group's grants: its role on each cloud or project it is bound on.
+    pub fn group_grants(&self, group: GroupIx) -> impl Iterator<Item = (Entry, Role)> + '_ {
+        self.graph.edges(self.group_node(group)).filter_map(|edge| match *edge.weight() {
+            Edge::GroupGrant(role) => Some((self.entry(edge.target())?, role)),
+            _ => None,
+        })
+    }
+
+    /// Collects everything that reaches a member: its own level, its direct grants, and the org roles
+    /// and grants of its groups.
+    pub fn reach(&self, index: &OrgIndex<'_>, member: MemberIx) -> Reach {
+        let record = index.member_record(member);
+        let mut reach = Reach { member, is_service_account: record.is_service_account, ..Reach::default() };
+        reach.base.extend(record.level_role().map(BaseSource::PermissionLevel));
+        for (entry, level) in self.direct_grants(member) {
+            push_grant(&mut reach, entry, Source::Direct(level));
+        }
+        for group in self.groups_of(member) {
+            reach.base.extend(index.group_record(group).org_role.map(|role| BaseSource::Group { group, role }));
+            for (entry, role) in self.group_grants(group) {
+                push_grant(&mut reach, entry, Source::Group { group, role });
+            }
+        }
+        reach.normalize();
+        reach
+    }
+
+    fn entry(&self, node: NodeIndex) -> Option<Entry> {
+        match self.graph[node] {
+            Node::Cloud(cloud) => Some(Entry::Cloud(cloud)),
+            Node::Project(project) => Some(Entry::Project(project)),
+            Node::Member(_) | Node::Group(_) => None,
+        }
+    }
+}
+
+fn push_grant(reach: &mut Reach, entry: Entry, source: Source) {
+    match entry {
+        Entry::Cloud(cloud) => reach.clouds.push((cloud, source)),
+        Entry::Project(project) => reach.projects.push((project, source)),
     }
 }
 
@@ -126,12 +198,13 @@ impl<'i, 'a> Builder<'i, 'a> {
         let graph = AccessGraph {
             graph,
             project_parent: vec![None; projects],
-            anomalies: index.duplicates.clone(),
             group_offset: members,
             cloud_offset: members + groups,
             project_offset: members + groups + clouds,
         };
-        Builder { index, graph, deleted: BTreeMap::new() }
+        let anomalies =
+            index.duplicates.iter().map(|subject| Anomaly::DuplicateId { subject: subject.clone() }).collect();
+        Builder { index, graph, anomalies, deleted: BTreeMap::new() }
     }
 
     fn add_projects(&mut self) {
@@ -143,7 +216,7 @@ impl<'i, 'a> Builder<'i, 'a> {
                     let (from, to) = (self.graph.cloud_node(cloud), self.graph.project_node(project));
                     self.graph.graph.add_edge(from, to, Edge::Contains);
                 }
-                None => self.graph.anomalies.push(Anomaly::UnknownCloud { project }),
+                None => self.anomalies.push(Anomaly::UnknownCloud { project }),
             }
         }
     }
@@ -152,7 +225,7 @@ impl<'i, 'a> Builder<'i, 'a> {
         let index = self.index;
         for membership in &index.organization.memberships {
             let Some(group) = index.group(membership.group_id.as_str()) else {
-                self.graph.anomalies.push(Anomaly::UnknownGroup {
+                self.anomalies.push(Anomaly::UnknownGroup {
                     group_id: membership.group_id.to_string(),
                     place: None,
                     members: membership.user_ids.len(),
@@ -170,7 +243,6 @@ impl<'i, 'a> Builder<'i, 'a> {
                         self.graph.graph.add_edge(from, to, Edge::MemberOf);
                     }
                     None => self
-                        .graph
                         .anomalies
                         .push(Anomaly::UnknownMember { user_id: user_id.to_string(), place: Place::Group(group) }),
                 }
@@ -229,15 +301,15 @@ impl<'i, 'a> Builder<'i, 'a> {
         for group in resource.deleted_bindings {
             self.deleted.entry(group).or_default().bindings += 1;
         }
-        self.graph.anomalies.extend(resource.anomalies);
+        self.anomalies.extend(resource.anomalies);
     }
 
-    fn finish(mut self) -> AccessGraph {
+    fn finish(mut self) -> (AccessGraph, Vec<Anomaly>) {
         for (group, usage) in std::mem::take(&mut self.deleted) {
             let DeletedUse { memberships, bindings } = usage;
-            self.graph.anomalies.push(Anomaly::DeletedGroup { group, memberships, bindings });
+            self.anomalies.push(Anomaly::DeletedGroup { group, memberships, bindings });
         }
-        self.graph
+        (self.graph, self.anomalies)
     }
 }
 

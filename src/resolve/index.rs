@@ -1,18 +1,9 @@
-//! Dense indices over an organization's members, groups, clouds and projects, numbered in output order
-//! (R6), so that sorting a member's entries is sorting small integers.
+//! Lookup tables over an organization's members, groups, clouds and projects, numbered in output
+//! order (R6), so that sorting a member's entries is sorting small integers.
 
-use super::anomaly::{Anomaly, Subject};
-use crate::model::Organization;
+use super::ix::{CloudIx, GroupIx, MemberIx, ProjectIx, Subject};
+use crate::model::{email_key, Organization};
 use rustc_hash::FxHashMap as HashMap;
-
-/// A member's position in output order (email, then id).
-pub type MemberIx = u32;
-/// A group's position in name order.
-pub type GroupIx = u32;
-/// A cloud's position in output order (name, then id).
-pub type CloudIx = u32;
-/// A project's position in output order (name, then id).
-pub type ProjectIx = u32;
 
 /// Lookup tables from ids to dense indices, and from indices back to the organization's records.
 pub struct OrgIndex<'a> {
@@ -27,7 +18,7 @@ pub struct OrgIndex<'a> {
     cloud_by_id: HashMap<&'a str, CloudIx>,
     project_by_id: HashMap<&'a str, ProjectIx>,
     /// Ids that appeared more than once: the first record is used, the others are anomalies.
-    pub duplicates: Vec<Anomaly>,
+    pub duplicates: Vec<Subject>,
 }
 
 impl<'a> OrgIndex<'a> {
@@ -98,6 +89,20 @@ impl<'a> OrgIndex<'a> {
     pub fn project_record(&self, project: ProjectIx) -> &'a crate::model::Project {
         &self.organization.projects[self.projects[project as usize]]
     }
+
+    /// Returns the members that share an email with another member id (emails compared
+    /// case-insensitively), one list per email, each list and the lists in output order.
+    pub fn shared_emails(&self) -> Vec<Vec<MemberIx>> {
+        let mut by_email: HashMap<String, Vec<MemberIx>> = HashMap::default();
+        for member in 0..self.members.len() as MemberIx {
+            if self.member(self.member_record(member).member_id()) == Some(member) {
+                by_email.entry(email_key(&self.member_record(member).email)).or_default().push(member);
+            }
+        }
+        let mut shared: Vec<Vec<MemberIx>> = by_email.into_values().filter(|members| members.len() > 1).collect();
+        shared.sort_unstable();
+        shared
+    }
 }
 
 /// Returns record positions sorted by key; ties keep record order, so the result is deterministic.
@@ -111,13 +116,13 @@ fn id_map<'a>(
     order: &[usize],
     id_of: impl Fn(usize) -> &'a str,
     subject: fn(&str) -> Subject,
-    duplicates: &mut Vec<Anomaly>,
+    duplicates: &mut Vec<Subject>,
 ) -> HashMap<&'a str, u32> {
     let mut map = HashMap::with_capacity_and_hasher(order.len(), Default::default());
     for (index, &position) in order.iter().enumerate() {
         let id = id_of(position);
         if map.contains_key(id) {
-            duplicates.push(Anomaly::DuplicateId { subject: subject(id) });
+            duplicates.push(subject(id));
             continue;
         }
         // Indices fit in u32: an organization has far fewer than four billion records.

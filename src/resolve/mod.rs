@@ -1,26 +1,36 @@
 //! The engine: builds the access graph of one organization and computes every member's effective
 //! roles, with the provenance of each role and the anomalies found on the way
-//! (`../shared/spec/permission-model.md`, rules R1–R9).
+//! (`docs/permission-model.md`, rules R1–R9).
+//!
+//! The rules live in [`rules`] and are applied to one member by [`member_access`]; everything that
+//! computes with the permission model (the engine, explanations, what-ifs, offboarding plans) goes
+//! through them.
 
+mod access;
 mod anomaly;
-mod effective;
 mod graph;
 mod index;
+mod ix;
 mod provenance;
+mod resolution;
 mod rules;
+mod simulate;
 
-pub use anomaly::{Anomaly, AnomalyKind, Place, Subject, SubjectKind};
-pub use effective::{BaseSource, CloudAccess, MemberAccess, ProjectAccess, Resolution};
-pub use graph::{AccessGraph, Edge, Node};
-pub use index::{CloudIx, GroupIx, MemberIx, OrgIndex, ProjectIx};
-pub use provenance::{describe_limit, describe_source};
-pub use rules::{cloud_role, project_role, Source};
+pub use access::{member_access, CloudAccess, MemberAccess, ProjectAccess, Reach};
+pub use anomaly::{Anomaly, AnomalyKind, AnomalyScope, KindInfo, Place};
+pub use graph::AccessGraph;
+pub use index::OrgIndex;
+pub use ix::{CloudIx, Entry, GroupIx, MemberIx, ProjectIx, Subject, SubjectKind};
+pub use provenance::{describe_base, describe_cap, describe_source};
+pub use resolution::Resolution;
+pub use rules::{
+    cloud_verdict, org_standing, project_verdict, BaseGrants, BaseSource, Cap, Grants, Source, Standing, Verdict,
+};
+pub use simulate::{Change, Outcome, Removal, Simulation};
 
 use crate::model::Organization;
 
 /// Resolves every member of `organization` (R1–R9), in parallel on the current rayon pool.
 pub fn resolve(organization: &Organization) -> Resolution<'_> {
-    let index = OrgIndex::new(organization);
-    let graph = AccessGraph::build(&index);
-    Resolution::compute(index, graph)
+    Resolution::compute(OrgIndex::new(organization))
 }

@@ -1,7 +1,9 @@
-//! Provenance in words: how a grant reads in explanations, anomalies and reports.
+//! Provenance in words: how a grant, an org-role source and a cap read in explanations, anomalies and
+//! reports.
 
-use super::index::{CloudIx, OrgIndex};
-use super::rules::Source;
+use super::index::OrgIndex;
+use super::ix::CloudIx;
+use super::rules::{BaseSource, Cap, Source};
 use crate::model::Role;
 
 /// Returns a grant as an auditor reads it: `direct write`, or `group ml (ug_1): collaborator`.
@@ -15,25 +17,22 @@ pub fn describe_source(index: &OrgIndex<'_>, source: Source) -> String {
     }
 }
 
-/// Returns why a role is lower than the best grant, when a rule capped it; `None` when nothing did.
-///
-/// `best` is the highest role the grants ask for; `role` is the effective one. `cloud` names the cloud
-/// whose direct `readonly` restricted it (for a cloud role) or whose `readonly` role capped it (for a
-/// project role).
-pub fn describe_limit(
-    index: &OrgIndex<'_>,
-    best: Role,
-    role: Role,
-    cloud: CloudIx,
-    on_project: bool,
-) -> Option<String> {
-    if role >= best {
-        return None;
+/// Returns one source of an org role in words: `permission_level owner`, `group admins (ug_a): owner`.
+pub fn describe_base(index: &OrgIndex<'_>, base: BaseSource) -> String {
+    match base {
+        BaseSource::PermissionLevel(role) => format!("permission_level {role}"),
+        BaseSource::Group { group, role } => {
+            let record = index.group_record(group);
+            format!("group {} ({}): {role}", record.name, record.id)
+        }
     }
+}
+
+/// Returns why a role was lowered to `role`: the cap, on the member's entry under (or on) `cloud`.
+pub fn describe_cap(index: &OrgIndex<'_>, cap: Cap, role: Role, cloud: CloudIx) -> String {
     let name = &index.cloud_record(cloud).name;
-    if on_project {
-        Some(format!("capped to {role} by the readonly role on cloud {name}"))
-    } else {
-        Some(format!("capped to {role} by direct readonly on cloud {name}"))
+    match cap {
+        Cap::DirectReadonly => format!("capped to {role} by direct readonly on cloud {name}"),
+        Cap::ReadonlyCloud => format!("capped to {role} by the readonly role on cloud {name}"),
     }
 }

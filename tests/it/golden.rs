@@ -18,7 +18,7 @@ fn stdout_is_sorted_json_with_a_trailing_newline() {
     assert!(output.stdout.ends_with(b"}\n"));
     let message = stderr(&output);
     assert!(message.contains(") Listing users and their effective permissions..."), "{message}");
-    assert!(message.contains("13 anomalies"), "{message}");
+    assert!(message.contains("16 anomalies"), "{message}");
 }
 
 #[test]

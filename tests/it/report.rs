@@ -123,7 +123,7 @@ fn hostile_values_are_escaped_in_the_html() {
 fn exit_codes_tell_findings_and_incomplete_collections_apart() {
     let (_, output) = report(&demo_org(), &["--fail-on-anomalies"]);
     assert_eq!(output.status.code(), Some(4), "anomalies with --fail-on-anomalies");
-    let (_, output) = report(&repo_path("fixtures/scenarios/r6-order/org.json"), &["--fail-on-anomalies"]);
+    let (_, output) = report(&repo_path("fixtures/scenarios/r7-user-id/org.json"), &["--fail-on-anomalies"]);
     assert_eq!(output.status.code(), Some(0), "no anomaly: clean");
     let directory = tempfile::tempdir().unwrap();
     let incomplete = directory.path().join("incomplete.json");

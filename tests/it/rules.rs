@@ -132,7 +132,7 @@ fn r9_anomalies_are_counted_on_stderr() {
     let output = permaudit(&["user", "list-permissions", "--org", org.to_str().unwrap()]);
     let message = stderr(&output);
     assert!(
-        message.contains("10 anomalies in the organization's data: 1 service-account-owner, 1 no-base-role"),
+        message.contains("13 anomalies in the organization's data: 1 service-account-owner, 1 no-base-role"),
         "{message}"
     );
 }
@@ -153,6 +153,9 @@ fn r9_every_anomaly_says_what_was_ignored_in_words() {
         "group ug_own names user `usr_x`, who is not a member of the organization; ignored",
         "a membership list names group `ug_missing`, which is not in the organization; its 1 members are ignored",
         "project `lost` names parent cloud `cld_nowhere`, which is not in the organization; its grants are ignored",
+        "`A@example.com` holds both direct owner and direct readonly on cloud `dev`; the owner wins, but a cloud owner should not be read-only restricted",
+        "service account `svc@example.com` is in group `admins` (ug_adm), whose org role is `owner`; service accounts are never org owners",
+        "email `A@example.com` belongs to 2 member ids (usr_a2, usr_a); each id is a separate member",
     ];
     for sentence in expected {
         assert!(details.iter().any(|detail| detail == sentence), "missing: {sentence}\nin: {details:#?}");

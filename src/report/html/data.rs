@@ -7,7 +7,6 @@
 
 use crate::model::{DirectLevel, OrgRole, Role};
 use crate::report::facts::{self, AnomalyLookup};
-use crate::report::summary::kind_meaning;
 use crate::resolve::{AnomalyKind, BaseSource, MemberAccess, Resolution, Source};
 use base64::Engine as _;
 use flate2::write::GzEncoder;
@@ -106,7 +105,7 @@ impl ProjectPositions {
     fn new(resolution: &Resolution<'_>) -> Self {
         let mut by_cloud = vec![Vec::new(); resolution.index.clouds.len()];
         let mut position = vec![0; resolution.index.projects.len()];
-        for (project, parent) in resolution.graph.project_parent.iter().enumerate() {
+        for (project, parent) in resolution.graph.project_parents().iter().enumerate() {
             if let Some(cloud) = parent {
                 let list: &mut Vec<u32> = &mut by_cloud[*cloud as usize];
                 position[project] = list.len() as u32;
@@ -174,7 +173,7 @@ fn push_kinds(json: &mut String) {
         json.push('[');
         push_json(json, kind.code());
         json.push(',');
-        push_json(json, kind_meaning(*kind));
+        push_json(json, kind.meaning());
         json.push(']');
     }
     json.push(']');

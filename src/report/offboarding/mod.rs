@@ -6,15 +6,14 @@
 //! removes as much privilege as possible: org ownership first, then owner, write and read entries.
 //! Grants that give nothing today (dropped by the rules) come last, as clean-up.
 
+pub mod plan;
+
 use super::csv::{neutralise, render, CSV_FORMAT};
 use super::facts;
 use super::summary::CollectionFacts;
 use crate::model::{Collection, DirectLevel, OrgRole, Role};
-use crate::resolve::{
-    cloud_role, describe_source, project_role, Anomaly, CloudIx, Edge, GroupIx, MemberAccess, Node, ProjectIx,
-    Resolution, Source,
-};
-use petgraph::visit::EdgeRef;
+use crate::resolve::{describe_source, Anomaly, Entry, MemberAccess, MemberIx, Outcome, Resolution, Source};
+use plan::{Holding, Revocation};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -105,7 +104,7 @@ impl Offboarding {
                 is_org_owner: access.is_org_owner,
             },
             entries: entry_rows(resolution, access),
-            plan: Planner::new(resolution, access).plan(),
+            plan: Steps { resolution, member: access.member }.plan(),
             left_without_owner: left_without_owner(resolution, access),
             anomalies: anomalies
                 .iter()
@@ -197,187 +196,25 @@ fn left_without_owner(resolution: &Resolution<'_>, access: &MemberAccess) -> Vec
     rows
 }
 
-/// A cloud or project entry of the member.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Entry {
-    Cloud(CloudIx),
-    Project(ProjectIx),
-}
-
-/// One thing the member holds that can be revoked.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Holding {
-    /// A group membership.
-    Group(GroupIx),
-    /// The direct grant(s) on one cloud or project.
-    Direct(Entry),
-}
-
-/// The member's access under a set of holdings: org ownership and the role of each entry.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-struct Access {
-    is_org_owner: bool,
-    roles: BTreeMap<Entry, Role>,
-}
-
-impl Access {
-    /// Returns a weight that orders privilege: org ownership, then owner, write and read entries.
-    fn weight(&self) -> u64 {
-        let entries: u64 = self
-            .roles
-            .values()
-            .map(|role| match role {
-                Role::Owner => 10_000,
-                Role::Collaborator => 100,
-                Role::Readonly => 1,
-            })
-            .sum();
-        entries + if self.is_org_owner { 1 << 40 } else { 0 }
-    }
-
-    /// True when `after` gives anything this access does not: a new entry, a higher role, ownership.
-    fn is_raised_by(&self, after: &Access) -> bool {
-        (after.is_org_owner && !self.is_org_owner)
-            || after.roles.iter().any(|(entry, role)| self.roles.get(entry).is_none_or(|before| role > before))
-    }
-}
-
-/// Orders the revocations of one member by simulating each removal with the rules R1–R4.
-struct Planner<'r, 'a> {
+/// Turns the planner's revocations into the steps of the report, in words.
+struct Steps<'r, 'a> {
     resolution: &'r Resolution<'a>,
-    member: u32,
-    level: Option<OrgRole>,
-    is_service_account: bool,
-    direct: BTreeMap<Entry, Vec<DirectLevel>>,
-    groups: Vec<GroupIx>,
+    member: MemberIx,
 }
 
-impl<'r, 'a> Planner<'r, 'a> {
-    fn new(resolution: &'r Resolution<'a>, access: &MemberAccess) -> Self {
-        let graph = &resolution.graph;
-        let record = resolution.index.member_record(access.member);
-        let mut direct: BTreeMap<Entry, Vec<DirectLevel>> = BTreeMap::new();
-        for edge in graph.graph.edges(graph.member_node(access.member)) {
-            let entry = match (*edge.weight(), graph.graph[edge.target()]) {
-                (Edge::Direct(level), Node::Cloud(cloud)) => (Entry::Cloud(cloud), level),
-                (Edge::Direct(level), Node::Project(project)) => (Entry::Project(project), level),
-                _ => continue,
-            };
-            direct.entry(entry.0).or_default().push(entry.1);
-        }
-        let mut groups: Vec<GroupIx> = graph.groups_of(access.member).collect();
-        groups.sort_unstable();
-        groups.dedup();
-        Planner {
-            resolution,
-            member: access.member,
-            level: record.level_role(),
-            is_service_account: record.is_service_account,
-            direct,
-            groups,
-        }
-    }
-
+impl<'r, 'a> Steps<'r, 'a> {
     /// Returns the steps: revocations in a safe order, then the removal from the organization.
     fn plan(&self) -> Vec<Step> {
-        let mut remaining: Vec<Holding> = self.groups.iter().map(|&group| Holding::Group(group)).collect();
-        remaining.extend(self.direct.keys().map(|&entry| Holding::Direct(entry)));
-        let mut current = self.access(&remaining);
-        let mut steps = Vec::new();
-        while !remaining.is_empty() {
-            let (position, after) = self.next_step(&remaining, &current);
-            let holding = remaining.remove(position);
-            steps.push(self.step(steps.len() + 1, holding, &current, &after));
-            current = after;
-        }
+        let revocations = plan::plan(self.resolution, self.member);
+        let mut steps: Vec<Step> =
+            revocations.iter().enumerate().map(|(position, revocation)| self.step(position + 1, revocation)).collect();
         steps.push(self.final_step(steps.len() + 1));
         steps
     }
 
-    /// Picks the removal that lowers the most privilege without raising any; if every removal raises
-    /// something (which the rules make unlikely), the one that lowers the most.
-    fn next_step(&self, remaining: &[Holding], current: &Access) -> (usize, Access) {
-        let mut best: Option<(bool, u64, usize, Access)> = None;
-        for position in 0..remaining.len() {
-            let mut kept = remaining.to_vec();
-            kept.remove(position);
-            let after = self.access(&kept);
-            let is_safe = !current.is_raised_by(&after);
-            let lowered = current.weight().saturating_sub(after.weight());
-            let better = best.as_ref().is_none_or(|(safe, most, _, _)| (is_safe, lowered) > (*safe, *most));
-            if better {
-                best = Some((is_safe, lowered, position, after));
-            }
-        }
-        match best {
-            Some((_, _, position, after)) => (position, after),
-            None => (0, current.clone()),
-        }
-    }
-
-    /// Returns the member's access when only `kept` remain (R1–R4 over those grants).
-    fn access(&self, kept: &[Holding]) -> Access {
+    fn step(&self, number: usize, revocation: &Revocation) -> Step {
         let index = &self.resolution.index;
-        let kept_groups: Vec<GroupIx> = kept
-            .iter()
-            .filter_map(|holding| if let Holding::Group(group) = holding { Some(*group) } else { None })
-            .collect();
-        let group_roles: Vec<OrgRole> =
-            kept_groups.iter().filter_map(|&group| index.group_record(group).org_role).collect();
-        let has_base = self.level.is_some() || !group_roles.is_empty();
-        let is_org_owner =
-            !self.is_service_account && (self.level == Some(OrgRole::Owner) || group_roles.contains(&OrgRole::Owner));
-        if !has_base {
-            return Access::default();
-        }
-        let sources = self.sources(kept, &kept_groups);
-        Access { is_org_owner, roles: self.roles(&sources) }
-    }
-
-    fn sources(&self, kept: &[Holding], kept_groups: &[GroupIx]) -> BTreeMap<Entry, Vec<Source>> {
-        let graph = &self.resolution.graph;
-        let mut sources: BTreeMap<Entry, Vec<Source>> = BTreeMap::new();
-        for holding in kept {
-            if let Holding::Direct(entry) = holding {
-                let levels = self.direct.get(entry).map_or(&[][..], Vec::as_slice);
-                sources.entry(*entry).or_default().extend(levels.iter().map(|&level| Source::Direct(level)));
-            }
-        }
-        for &group in kept_groups {
-            for edge in graph.graph.edges(graph.group_node(group)) {
-                let Edge::GroupGrant(role) = *edge.weight() else { continue };
-                let entry = match graph.graph[edge.target()] {
-                    Node::Cloud(cloud) => Entry::Cloud(cloud),
-                    Node::Project(project) => Entry::Project(project),
-                    _ => continue,
-                };
-                sources.entry(entry).or_default().push(Source::Group { group, role });
-            }
-        }
-        sources
-    }
-
-    fn roles(&self, sources: &BTreeMap<Entry, Vec<Source>>) -> BTreeMap<Entry, Role> {
-        let mut roles = BTreeMap::new();
-        for (entry, grants) in sources {
-            if let (Entry::Cloud(_), Some(role)) = (entry, cloud_role(grants)) {
-                roles.insert(*entry, role);
-            }
-        }
-        for (entry, grants) in sources {
-            let Entry::Project(project) = *entry else { continue };
-            let parent = self.resolution.graph.project_parent[project as usize];
-            let Some(parent_role) = parent.and_then(|cloud| roles.get(&Entry::Cloud(cloud)).copied()) else { continue };
-            if let Some(role) = project_role(grants, parent_role) {
-                roles.insert(*entry, role);
-            }
-        }
-        roles
-    }
-
-    fn step(&self, number: usize, holding: Holding, before: &Access, after: &Access) -> Step {
-        let index = &self.resolution.index;
-        let (action, target_type, target_id, target_name) = match holding {
+        let (action, target_type, target_id, target_name) = match revocation.holding {
             Holding::Group(group) => {
                 let record = index.group_record(group);
                 ("leave group", "group", record.id.to_string(), record.name.clone())
@@ -391,9 +228,18 @@ impl<'r, 'a> Planner<'r, 'a> {
                 ("delete direct grant", "project", record.id.to_string(), record.name.clone())
             }
         };
-        let mut effect = self.describe_change(before, after);
-        if let Holding::Direct(entry) = holding {
-            let levels: Vec<&str> = self.direct.get(&entry).into_iter().flatten().map(|level| level.as_str()).collect();
+        let mut effect = self.describe_change(&revocation.outcome);
+        if let Holding::Direct(entry) = revocation.holding {
+            let levels: Vec<&str> = self
+                .resolution
+                .graph
+                .direct_grants(self.member)
+                .filter(|(on, _)| *on == entry)
+                .map(|(_, level)| level)
+                .collect::<std::collections::BTreeSet<DirectLevel>>()
+                .into_iter()
+                .map(DirectLevel::as_str)
+                .collect();
             effect = format!("direct {}: {effect}", levels.join(", "));
         }
         Step { number, action, target_type, target_id, target_name, effect }
@@ -401,8 +247,8 @@ impl<'r, 'a> Planner<'r, 'a> {
 
     fn final_step(&self, number: usize) -> Step {
         let record = self.resolution.index.member_record(self.member);
-        let effect = match self.level {
-            Some(OrgRole::Owner) if !self.is_service_account => {
+        let effect = match record.level_role() {
+            Some(OrgRole::Owner) if !record.is_service_account => {
                 "ends org ownership (permission_level owner) and all implicit access".to_owned()
             }
             Some(role) => format!("ends the base role (permission_level {role})"),
@@ -418,27 +264,27 @@ impl<'r, 'a> Planner<'r, 'a> {
         }
     }
 
-    /// Returns what changes between two accesses, in words, or that nothing does.
-    fn describe_change(&self, before: &Access, after: &Access) -> String {
+    /// Returns what a revocation changes, in words, or that nothing does.
+    fn describe_change(&self, outcome: &Outcome) -> String {
         let index = &self.resolution.index;
-        let name = |entry: &Entry| match *entry {
+        let name = |entry: Entry| match entry {
             Entry::Cloud(cloud) => format!("cloud {}", index.cloud_record(cloud).name),
             Entry::Project(project) => format!("project {}", index.project_record(project).name),
         };
         let mut changes = Vec::new();
-        if before.is_org_owner && !after.is_org_owner {
+        if outcome.was_org_owner && !outcome.is_org_owner {
             changes.push("ends org ownership".to_owned());
         }
-        for (entry, role) in &before.roles {
-            match after.roles.get(entry) {
-                None => changes.push(format!("{} {role} -> none", name(entry))),
-                Some(new) if new != role => changes.push(format!("{} {role} -> {new}", name(entry))),
-                Some(_) => {}
+        for change in &outcome.changes {
+            match (change.before, change.after) {
+                (Some(role), None) => changes.push(format!("{} {role} -> none", name(change.entry))),
+                (Some(role), Some(new)) => changes.push(format!("{} {role} -> {new}", name(change.entry))),
+                (None, _) => {}
             }
         }
-        for (entry, role) in &after.roles {
-            if !before.roles.contains_key(entry) {
-                changes.push(format!("{} none -> {role} (raised until a later step)", name(entry)));
+        for change in &outcome.changes {
+            if let (None, Some(role)) = (change.before, change.after) {
+                changes.push(format!("{} none -> {role} (raised until a later step)", name(change.entry)));
             }
         }
         if changes.is_empty() {

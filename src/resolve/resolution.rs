@@ -1,0 +1,66 @@
+//! The engine's result for one organization: every member's access, computed in parallel with
+//! [`member_access`], and every anomaly found in the data and on the way.
+
+use super::access::{member_access, MemberAccess, Reach};
+use super::anomaly::Anomaly;
+use super::graph::AccessGraph;
+use super::index::OrgIndex;
+use super::ix::MemberIx;
+use rayon::prelude::*;
+
+/// The engine's result for one organization.
+pub struct Resolution<'a> {
+    pub index: OrgIndex<'a>,
+    pub graph: AccessGraph,
+    /// One entry per member, in output order (email, then id).
+    pub members: Vec<MemberAccess>,
+    /// Every anomaly, grouped by kind; within a kind, in graph-building order, then member order.
+    pub anomalies: Vec<Anomaly>,
+}
+
+impl<'a> Resolution<'a> {
+    /// Resolves every member in parallel; the result does not depend on the number of threads.
+    pub fn compute(index: OrgIndex<'a>) -> Resolution<'a> {
+        let (graph, mut anomalies) = AccessGraph::build(&index);
+        let resolved: Vec<(MemberAccess, Vec<Anomaly>)> = (0..index.members.len() as MemberIx)
+            .into_par_iter()
+            .map(|member| member_access(graph.reach(&index, member), graph.project_parents()))
+            .collect();
+        anomalies.extend(index.shared_emails().into_iter().map(|members| Anomaly::DuplicateEmail { members }));
+        let mut members = Vec::with_capacity(resolved.len());
+        for (access, found) in resolved {
+            members.push(access);
+            anomalies.extend(found);
+        }
+        // Anomalies arrive in a deterministic order (build order, then member order); a stable sort by
+        // kind groups them without comparing strings.
+        anomalies.par_sort_by_key(|anomaly| anomaly.kind());
+        Resolution { index, graph, members, anomalies }
+    }
+
+    /// Returns the organization's id.
+    pub fn organization_id(&self) -> &'a str {
+        self.index.organization.id.as_str()
+    }
+
+    /// Returns the org owners (R1), in output order.
+    pub fn org_owners(&self) -> impl Iterator<Item = &MemberAccess> {
+        self.members.iter().filter(|access| access.is_org_owner)
+    }
+
+    /// Returns the members listed in `users` (R5): those with at least one cloud entry.
+    pub fn listed_members(&self) -> impl Iterator<Item = &MemberAccess> {
+        self.members.iter().filter(|access| !access.clouds.is_empty())
+    }
+
+    /// Returns the access of the member with this member id.
+    pub fn member(&self, member_id: &str) -> Option<&MemberAccess> {
+        let member = self.index.member(member_id)?;
+        self.members.get(member as usize)
+    }
+
+    /// Returns everything that reaches a member, as the engine computed its access from.
+    pub fn reach(&self, member: MemberIx) -> Reach {
+        self.graph.reach(&self.index, member)
+    }
+}
