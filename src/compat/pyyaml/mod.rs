@@ -16,6 +16,7 @@
 //! `default_style`), and duplicate keys (a Python dict cannot hold them; every entry given here is
 //! printed in order).
 
+use serde_json::Value;
 use std::sync::OnceLock;
 
 /// A value as the `anyscale` CLI hands it to `yaml.dump`.
@@ -37,6 +38,21 @@ pub fn to_pyyaml_string(value: &YamlValue) -> String {
     let mut emitter = Emitter::default();
     emitter.emit_document(value);
     emitter.out
+}
+
+/// Converts a JSON value to the YAML value model, keeping key order.
+pub fn yaml_value(value: &Value) -> YamlValue {
+    match value {
+        Value::Null => YamlValue::Null,
+        Value::Bool(flag) => YamlValue::Bool(*flag),
+        Value::Number(number) => match number.as_i64() {
+            Some(integer) => YamlValue::Int(integer),
+            None => YamlValue::Str(number.to_string()),
+        },
+        Value::String(text) => YamlValue::Str(text.clone()),
+        Value::Array(items) => YamlValue::List(items.iter().map(yaml_value).collect()),
+        Value::Object(map) => YamlValue::Map(map.iter().map(|(key, item)| (key.clone(), yaml_value(item))).collect()),
+    }
 }
 
 /// PyYAML's default `indent`.
