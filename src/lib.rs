@@ -2,11 +2,13 @@
 //!
 //! Data flows from a source (`collect`: a snapshot file or the Anyscale API) into the domain
 //! [`model`], through the engine ([`resolve`]) that computes every member's effective roles with their
-//! provenance, to the renderings in [`report`].
+//! provenance, to the renderings in [`report`]. The output the official `anyscale` CLI also prints goes
+//! through [`compat`], byte-for-byte emulations of Python's json, PyYAML and rich.
 
 pub mod atomic;
 pub mod cli;
 pub mod collect;
+pub mod compat;
 pub mod model;
 pub mod report;
 pub mod resolve;

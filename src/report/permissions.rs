@@ -1,7 +1,7 @@
 //! The list-permissions document: `{org_owners, organization_id, users}` exactly as the official
 //! `anyscale user list-permissions` prints it, built from the engine's result.
 
-use super::pyjson::{self, write_spaces};
+use crate::compat::pyjson::{self, write_spaces};
 use crate::resolve::{CloudAccess, MemberAccess, ProjectAccess, Resolution};
 use rayon::prelude::*;
 use serde::ser::{SerializeStruct, Serializer};

@@ -7,8 +7,8 @@ mod timestamp;
 
 pub use timestamp::{Timestamp, TimestampError};
 
+use crate::compat::pyyaml::YamlValue;
 use crate::model::Member;
-use crate::report::pyyaml::YamlValue;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::fmt;

@@ -299,7 +299,7 @@ proptest! {
         let document = PermissionsDocument::new(&resolution);
         let mut streamed = Vec::new();
         document.write_json(&mut streamed, 2).unwrap();
-        prop_assert_eq!(String::from_utf8(streamed).unwrap(), permaudit::report::pyjson::to_string(&document, 2));
+        prop_assert_eq!(String::from_utf8(streamed).unwrap(), permaudit::compat::pyjson::to_string(&document, 2));
     }
 }
 
@@ -311,7 +311,7 @@ fn a_larger_synthetic_organization_renders_the_same_on_one_and_many_threads() {
     assert_eq!(single, render(&organization, 4));
     let resolution = resolve(&organization);
     let document = PermissionsDocument::new(&resolution);
-    assert_eq!(String::from_utf8(single).unwrap(), permaudit::report::pyjson::to_string(&document, 2));
+    assert_eq!(String::from_utf8(single).unwrap(), permaudit::compat::pyjson::to_string(&document, 2));
     assert_eq!(engine(&organization), reference(&organization));
 }
 

@@ -2,7 +2,7 @@
 
 use super::{open_directory, print_table, ui_link, usage_error, FilterArgs};
 use crate::cli::{EXIT_ERROR, EXIT_OK};
-use crate::report::{pyjson, pyyaml};
+use crate::compat::{pyjson, pyyaml};
 use crate::users::UserPages;
 use clap::{Args, ValueEnum};
 use std::io::Write;

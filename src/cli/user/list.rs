@@ -3,7 +3,7 @@
 
 use super::{open_directory, print_table, ui_link, usage_error, FilterArgs};
 use crate::cli::{EXIT_ERROR, EXIT_OK};
-use crate::report::pyjson;
+use crate::compat::pyjson;
 use crate::sdk::User;
 use crate::users::UserPages;
 use clap::{Args, ValueEnum};
@@ -152,7 +152,7 @@ fn interactive_pages(pages: &mut UserPages, page_size: usize) -> anyhow::Result<
             break;
         }
         if number > 1 {
-            print!("{}", crate::report::richtable::page_marker(number, super::console_width()));
+            print!("{}", crate::compat::richtable::page_marker(number, super::console_width()));
         }
         print_table(&page, number == 1)?;
         total += page.len();

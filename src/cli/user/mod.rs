@@ -147,7 +147,7 @@ pub fn usage_error(command: &str, message: &str) -> u8 {
 
 /// Prints the users table on stdout, as the official `rich` table.
 pub fn print_table(users: &[crate::sdk::User], show_header: bool) -> std::io::Result<()> {
-    use crate::report::richtable::{render, Column};
+    use crate::compat::richtable::{render, Column};
     use std::io::Write;
     let columns = [("EMAIL", 3, 20), ("NAME", 2, 12), ("ID", 2, 12), ("ROLE", 1, 10), ("CREATED AT", 1, 14)]
         .map(|(header, ratio, min_width)| Column { header: header.to_owned(), ratio, min_width });
@@ -175,5 +175,5 @@ pub fn console_width() -> usize {
     .flatten()
     .next()
     .map(|(terminal_size::Width(width), _)| width as usize);
-    crate::report::richtable::console_width_with(std::env::var("COLUMNS").ok().as_deref(), terminal)
+    crate::compat::richtable::console_width_with(std::env::var("COLUMNS").ok().as_deref(), terminal)
 }

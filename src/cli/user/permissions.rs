@@ -3,8 +3,8 @@
 use crate::cli::output::{info, phase, start_clock};
 use crate::cli::source::load_organization;
 use crate::cli::EXIT_OK;
+use crate::compat::pyyaml::{self, yaml_value};
 use crate::report::permissions::PermissionsDocument;
-use crate::report::{pyyaml, yaml_value};
 use crate::resolve::{resolve, AnomalyKind, Resolution};
 use anyhow::Context;
 use clap::{Args, ValueEnum};
