@@ -7,7 +7,7 @@ Reads a permaudit snapshot (docs/snapshot-format.md) and prints the list-permiss
 {"org_owners": [...], "organization_id": ..., "users": [...]} exactly as
 `json.dumps(doc, indent=2, sort_keys=True)` plus a trailing newline.
 
-Every rule of shared/spec/permission-model.md (R1-R6, R8) is computed in SQL below. Python only loads
+Every rule of docs/permission-model.md (R1-R6, R8) is computed in SQL below. Python only loads
 the file (DuckDB's read_json, i.e. also SQL), and turns the SQL result rows into the nested document.
 Per-phase timings go to stderr.
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Self-check of the DuckDB peer: runs duckdb_permissions.py on every testdata/NAME.json that has a
-testdata/NAME.expected.json (written by hand from shared/spec/permission-model.md) and compares bytes.
+testdata/NAME.expected.json (written by hand from docs/permission-model.md) and compares bytes.
 
 The expected files are hand-written in a compact layout; they are normalised with the official byte
 format (json.dumps(indent=2, sort_keys=True) + newline) before the byte comparison, so list order, key
