@@ -1,10 +1,13 @@
 //! The SDK models of `anyscale.user` as public library types (`User`, `AdminCreateUser`,
-//! `AdminCreateUsers`, `AdminCreatedUser`), so that Rust programs can use permaudit the way Python
-//! programs use `anyscale.user`. Each has a `to_dict` that, like the Python models', leaves out absent
-//! optional fields and keeps the official key order.
+//! `AdminCreateUsers`, `AdminCreatedUser`) and the filters of its `list` and `get` ([`Filters`]), so
+//! that Rust programs can use permaudit the way Python programs use `anyscale.user`. Each model has a
+//! `to_dict` that, like the Python models', leaves out absent optional fields and keeps the official
+//! key order.
 
+mod filters;
 mod timestamp;
 
+pub use filters::{CollaboratorType, Filters};
 pub use timestamp::{Timestamp, TimestampError};
 
 use crate::model::Member;
