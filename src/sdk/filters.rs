@@ -1,7 +1,7 @@
 //! The filters of `anyscale.user.list` and `anyscale.user.get`: which collaborators a listing keeps,
 //! whether it runs over a snapshot or the live API.
 
-use crate::model::Member;
+use crate::model::{same_email, Member};
 
 /// The collaborator types the official SDK filters by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,7 +36,7 @@ pub struct Filters {
 impl Filters {
     /// Returns true when the member passes every filter.
     pub fn matches(&self, member: &Member) -> bool {
-        let email = self.email.as_ref().is_none_or(|email| email.eq_ignore_ascii_case(&member.email));
+        let email = self.email.as_ref().is_none_or(|email| same_email(email, &member.email));
         let name = self.name.as_ref().is_none_or(|name| name == &member.name);
         let kind = match self.collaborator_type {
             None | Some(CollaboratorType::AllAccounts) => true,
@@ -45,5 +45,44 @@ impl Filters {
         };
         let service = self.is_service_account.is_none_or(|flag| flag == member.is_service_account);
         email && name && kind && service
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn member(email: &str, is_service_account: bool) -> Member {
+        Member {
+            id: "idn_1".to_owned(),
+            user_id: None,
+            email: email.to_owned(),
+            name: "Éva".to_owned(),
+            created_at: "2024-01-01T00:00:00+00:00".to_owned(),
+            permission_level: "collaborator".to_owned(),
+            base_role: None,
+            additional_roles: Vec::new(),
+            is_service_account,
+        }
+    }
+
+    #[test]
+    fn the_email_filter_ignores_case_beyond_ascii() {
+        let filters = Filters { email: Some("ÉVA@X.com".to_owned()), ..Filters::default() };
+        assert!(filters.matches(&member("éva@x.com", false)));
+        assert!(!filters.matches(&member("eva@x.com", false)));
+    }
+
+    #[test]
+    fn every_given_filter_must_match() {
+        let service = Filters {
+            collaborator_type: Some(CollaboratorType::OnlyServiceAccounts),
+            is_service_account: Some(true),
+            ..Filters::default()
+        };
+        assert!(service.matches(&member("bot@x.com", true)));
+        assert!(!service.matches(&member("eva@x.com", false)));
+        let name = Filters { name: Some("Eva".to_owned()), ..Filters::default() };
+        assert!(!name.matches(&member("eva@x.com", false)), "names are exact");
     }
 }

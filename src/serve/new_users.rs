@@ -4,7 +4,7 @@
 //! Passwords are checked for their type only and then dropped: they are never stored, logged or echoed.
 
 use super::error::ApiError;
-use crate::model::Organization;
+use crate::model::{email_key, Organization};
 use crate::sdk::AdminCreateUser;
 use crate::users::batch::is_valid_email;
 use serde_json::{Map, Value};
@@ -108,14 +108,13 @@ fn optional_string(fields: &Map<String, Value>, key: &str, problems: &mut Vec<St
 }
 
 /// Returns a problem for every entry whose email appears earlier in the batch or belongs to a member.
-/// Emails compare without regard to ASCII case, as mail systems treat them.
+/// Emails compare by [`email_key`], without regard to case.
 fn duplicate_problems(users: &[(usize, AdminCreateUser)], organization: &Organization) -> Vec<(usize, String)> {
-    let members: HashSet<String> =
-        organization.members.iter().map(|member| member.email.to_ascii_lowercase()).collect();
+    let members: HashSet<String> = organization.members.iter().map(|member| email_key(&member.email)).collect();
     let mut first_seen: HashMap<String, usize> = HashMap::new();
     let mut problems = Vec::new();
     for (position, user) in users {
-        let key = user.email.to_ascii_lowercase();
+        let key = email_key(&user.email);
         if members.contains(&key) {
             problems.push((*position, "the email already belongs to a member of the organization".to_owned()));
         }
@@ -197,6 +196,18 @@ mod tests {
         );
         assert!(message.contains("users[3] (ok@x.com): the email repeats users[0]"), "{message}");
         assert!(!message.contains("users[0]:"), "{message}");
+    }
+
+    #[test]
+    fn emails_are_duplicates_whatever_their_case_beyond_ascii() {
+        let body = r#"[{"name":"E","email":"ÉVA@x.com","is_sso_user":false},
+                       {"name":"e","email":"éva@x.com","is_sso_user":false},
+                       {"name":"A","email":"ÄNN@example.com","is_sso_user":false}]"#;
+        let mut organization = organization();
+        organization.members[0].email = "änn@example.com".to_owned();
+        let message = validate_batch(body.as_bytes(), &organization).unwrap_err().to_string();
+        assert!(message.contains("users[1] (éva@x.com): the email repeats users[0]"), "{message}");
+        assert!(message.contains("users[2] (ÄNN@example.com): the email already belongs"), "{message}");
     }
 
     #[test]

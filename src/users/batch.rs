@@ -3,7 +3,7 @@
 //! duplicates in the file and against the organization), then created all at once. Password values
 //! never appear in any message.
 
-use crate::model::{Member, OrgRole, Organization, UserId};
+use crate::model::{email_key, Member, OrgRole, Organization, UserId};
 use crate::sdk::{AdminCreateUser, AdminCreateUsers, AdminCreatedUser, Timestamp};
 use serde_norway::Value;
 use std::collections::{HashMap, HashSet};
@@ -185,7 +185,7 @@ fn optional_string(value: &Value, key: &str, messages: &mut Vec<String>) -> Opti
     }
 }
 
-/// Checks email syntax and duplicates, in the batch and against `existing` (lowercased emails).
+/// Checks email syntax and duplicates, in the batch and against `existing` (email keys).
 pub fn check(users: &[(usize, AdminCreateUser)], existing: &HashSet<String>) -> Vec<Problem> {
     let mut problems = Vec::new();
     let mut first_seen: HashMap<String, usize> = HashMap::new();
@@ -198,7 +198,7 @@ pub fn check(users: &[(usize, AdminCreateUser)], existing: &HashSet<String>) -> 
             problems.push(report("`email` is not a valid email address".to_owned()));
             continue;
         }
-        let key = user.email.to_lowercase();
+        let key = email_key(&user.email);
         if existing.contains(&key) {
             problems.push(report("a member of the organization already has this email".to_owned()));
         }
@@ -374,6 +374,16 @@ mod tests {
                 "entry 2 (not-an-email): `email` is not a valid email address",
                 "entry 3 (A@X.com): repeats the email of entry 1",
                 "entry 4 (taken@x.com): a member of the organization already has this email",
+            ]
+        );
+        let users = [(1, user("ÉVA@x.com")), (2, user("éva@x.com")), (3, user("IVÁN@x.com"))];
+        let existing = HashSet::from([email_key("Iván@x.com")]);
+        let problems: Vec<String> = check(&users, &existing).iter().map(ToString::to_string).collect();
+        assert_eq!(
+            problems,
+            [
+                "entry 2 (éva@x.com): repeats the email of entry 1",
+                "entry 3 (IVÁN@x.com): a member of the organization already has this email",
             ]
         );
         for bad in ["a b@x.com", "@x.com", "a@", "a@x", "a@x..com", "a@@x.com", ".a@x.com", "a@-x.com", "a<b@x.com"] {

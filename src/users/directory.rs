@@ -4,7 +4,7 @@
 use super::batch::{self, BatchError};
 use super::Filters;
 use crate::collect::{ApiClient, CollectError};
-use crate::model::{Snapshot, SnapshotError};
+use crate::model::{email_key, Snapshot, SnapshotError};
 use crate::sdk::{AdminCreateUser, AdminCreatedUser, Timestamp, TimestampError, User};
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -36,7 +36,7 @@ pub trait Directory {
         token: Option<&str>,
     ) -> Result<(Vec<User>, Option<String>), DirectoryError>;
 
-    /// Returns the (lowercased) email of every member, for the duplicate check of a batch.
+    /// Returns the email key ([`email_key`]) of every member, for the duplicate check of a batch.
     fn emails(&mut self) -> Result<HashSet<String>, DirectoryError>;
 
     /// Creates a batch that was already validated, all at once.
@@ -121,7 +121,7 @@ impl Directory for SnapshotDirectory {
     }
 
     fn emails(&mut self) -> Result<HashSet<String>, DirectoryError> {
-        Ok(self.snapshot.organization.members.iter().map(|member| member.email.to_lowercase()).collect())
+        Ok(self.snapshot.organization.members.iter().map(|member| email_key(&member.email)).collect())
     }
 
     fn create(&mut self, users: &[AdminCreateUser]) -> Result<Vec<AdminCreatedUser>, DirectoryError> {
@@ -174,7 +174,7 @@ impl Directory for ApiDirectory {
 
     fn emails(&mut self) -> Result<HashSet<String>, DirectoryError> {
         let members = self.runtime.block_on(self.client.members())?;
-        Ok(members.into_iter().map(|member| member.email.to_lowercase()).collect())
+        Ok(members.iter().map(|member| email_key(&member.email)).collect())
     }
 
     fn create(&mut self, users: &[AdminCreateUser]) -> Result<Vec<AdminCreatedUser>, DirectoryError> {
