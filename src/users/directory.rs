@@ -2,9 +2,10 @@
 //! listing fetches lazily, and both able to create a validated batch.
 
 use super::batch::{self, BatchError};
+use super::entries::member_email_keys;
 use super::Filters;
 use crate::collect::{ApiClient, CollectError};
-use crate::model::{email_key, Snapshot, SnapshotError};
+use crate::model::{Snapshot, SnapshotError};
 use crate::sdk::{AdminCreateUser, AdminCreatedUser, Timestamp, TimestampError, User};
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -36,7 +37,7 @@ pub trait Directory {
         token: Option<&str>,
     ) -> Result<(Vec<User>, Option<String>), DirectoryError>;
 
-    /// Returns the email key ([`email_key`]) of every member, for the duplicate check of a batch.
+    /// Returns the email key of every member, for the duplicate check of a batch.
     fn emails(&mut self) -> Result<HashSet<String>, DirectoryError>;
 
     /// Creates a batch that was already validated, all at once.
@@ -121,7 +122,7 @@ impl Directory for SnapshotDirectory {
     }
 
     fn emails(&mut self) -> Result<HashSet<String>, DirectoryError> {
-        Ok(self.snapshot.organization.members.iter().map(|member| email_key(&member.email)).collect())
+        Ok(member_email_keys(&self.snapshot.organization.members))
     }
 
     fn create(&mut self, users: &[AdminCreateUser]) -> Result<Vec<AdminCreatedUser>, DirectoryError> {
@@ -174,7 +175,7 @@ impl Directory for ApiDirectory {
 
     fn emails(&mut self) -> Result<HashSet<String>, DirectoryError> {
         let members = self.runtime.block_on(self.client.members())?;
-        Ok(members.iter().map(|member| email_key(&member.email)).collect())
+        Ok(member_email_keys(&members))
     }
 
     fn create(&mut self, users: &[AdminCreateUser]) -> Result<Vec<AdminCreatedUser>, DirectoryError> {

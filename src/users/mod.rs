@@ -3,6 +3,7 @@
 
 pub mod batch;
 mod directory;
+pub mod entries;
 
 pub use crate::sdk::{CollaboratorType, Filters};
 pub use batch::{BatchError, Problem};
