@@ -12,7 +12,6 @@ pub use timestamp::{Timestamp, TimestampError};
 
 use crate::model::Member;
 use crate::report::pyyaml::YamlValue;
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::fmt;
 
@@ -70,16 +69,13 @@ impl User {
 
 /// A user to be created by an admin. The `password` key is required (its value may be null), as in
 /// the official model; its value never appears in `Debug` output.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct AdminCreateUser {
     pub name: String,
     pub email: String,
     pub password: Option<String>,
     pub is_sso_user: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastname: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
 
