@@ -7,4 +7,4 @@ pub mod http;
 
 pub use config::{ApiConfig, Token, DEFAULT_HOST};
 pub use error::CollectError;
-pub use http::{collect, ApiClient, CollectOptions, Collected};
+pub use http::{collect, ApiClient, CollectOptions, Collected, MemberPage};

@@ -1,15 +1,17 @@
 //! The SDK models of `anyscale.user` as public library types (`User`, `AdminCreateUser`,
-//! `AdminCreateUsers`, `AdminCreatedUser`), so that Rust programs can use permaudit the way Python
-//! programs use `anyscale.user`. Each has a `to_dict` that, like the Python models', leaves out absent
-//! optional fields and keeps the official key order.
+//! `AdminCreateUsers`, `AdminCreatedUser`) and the filters of its `list` and `get` ([`Filters`]), so
+//! that Rust programs can use permaudit the way Python programs use `anyscale.user`. Each model has a
+//! `to_dict` that, like the Python models', leaves out absent optional fields and keeps the official
+//! key order.
 
+mod filters;
 mod timestamp;
 
+pub use filters::{CollaboratorType, Filters};
 pub use timestamp::{Timestamp, TimestampError};
 
 use crate::compat::pyyaml::YamlValue;
 use crate::model::Member;
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::fmt;
 
@@ -67,16 +69,13 @@ impl User {
 
 /// A user to be created by an admin. The `password` key is required (its value may be null), as in
 /// the official model; its value never appears in `Debug` output.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct AdminCreateUser {
     pub name: String,
     pub email: String,
     pub password: Option<String>,
     pub is_sso_user: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastname: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
 

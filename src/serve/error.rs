@@ -1,6 +1,7 @@
 //! The errors of the emulator: [`ApiError`] is what a request can fail with, sent as the Anyscale API
 //! sends its errors (`{"error": {"detail": "..."}}`); [`ServeError`] is what stops the server itself.
 
+use super::token::InvalidToken;
 use super::wire::ErrorBody;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -52,7 +53,7 @@ pub enum ServeError {
     #[error("cannot listen on `{addr}`: {source}; pick another address with `--addr`")]
     Bind { addr: String, source: std::io::Error },
     #[error("invalid `--token`: {0}")]
-    Token(#[from] super::auth::InvalidToken),
+    Token(#[from] InvalidToken),
     #[error("the server stopped: {0}")]
     Io(#[from] std::io::Error),
 }

@@ -7,7 +7,7 @@
 //! faulted batch create creates nobody).
 
 use super::error::ApiError;
-use super::state::AppState;
+use super::wire::ErrorBody;
 use crate::synth::SplitMix64;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -17,6 +17,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 /// One way a request can fail on purpose.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,12 +67,19 @@ impl FaultPlan {
     }
 }
 
+/// The knobs every request passes before anything else: a fixed latency, then a planned fault.
+#[derive(Debug)]
+pub struct Knobs {
+    pub latency: Duration,
+    pub faults: FaultPlan,
+}
+
 /// Sleeps the configured latency, then answers with the request's fault or passes it on.
-pub async fn latency_and_faults(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
-    if !state.latency.is_zero() {
-        tokio::time::sleep(state.latency).await;
+pub async fn latency_and_faults(State(knobs): State<Arc<Knobs>>, request: Request, next: Next) -> Response {
+    if !knobs.latency.is_zero() {
+        tokio::time::sleep(knobs.latency).await;
     }
-    match state.faults.next() {
+    match knobs.faults.next() {
         None => next.run(request).await,
         Some(fault) => fault_response(fault),
     }
@@ -81,8 +89,7 @@ fn fault_response(fault: Fault) -> Response {
     match fault {
         Fault::TooManyRequests => {
             let detail = "too many requests (fault injected by `--fault-rate`); retry after 1 second";
-            let mut response =
-                (StatusCode::TOO_MANY_REQUESTS, axum::Json(super::wire::ErrorBody::new(detail))).into_response();
+            let mut response = (StatusCode::TOO_MANY_REQUESTS, axum::Json(ErrorBody::new(detail))).into_response();
             response.headers_mut().insert(RETRY_AFTER, HeaderValue::from_static("1"));
             response
         }

@@ -1,4 +1,4 @@
-//! `permaudit serve`: an emulator of the Anyscale HTTP API (`../shared/spec/wire-api.md`, endpoints
+//! `permaudit serve`: an emulator of the Anyscale HTTP API (`docs/wire-api.md`, endpoints
 //! 1–12) served from a snapshot file, so that the collector, the official `anyscale` CLI and any script
 //! can be tested against a known organization.
 //!
@@ -14,10 +14,11 @@ mod new_users;
 mod pagination;
 mod query;
 mod state;
+mod token;
 mod wire;
 
-pub use auth::{InvalidToken, Token};
 pub use error::{ApiError, ServeError};
+pub use token::{InvalidToken, Token};
 
 use crate::model::Snapshot;
 use state::{AppState, Store};
@@ -68,8 +69,10 @@ impl Server {
             .map_err(|source| ServeError::Bind { addr: options.addr.clone(), source })?;
         let state = Arc::new(AppState {
             token: options.token,
-            faults: faults::FaultPlan::new(options.fault_rate, options.fault_seed),
-            latency: options.latency,
+            knobs: Arc::new(faults::Knobs {
+                latency: options.latency,
+                faults: faults::FaultPlan::new(options.fault_rate, options.fault_seed),
+            }),
             max_body_bytes: options.max_body_bytes,
             current_user,
             store: Store::new(options.org, snapshot),

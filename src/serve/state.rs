@@ -1,21 +1,19 @@
 //! The server's shared state: the organization being served, the path it is saved to, and the
-//! settings every request reads (token, faults, latency, body limit).
+//! settings every request reads (token, latency and faults, body limit).
 
-use super::auth::Token;
-use super::faults::FaultPlan;
+use super::faults::Knobs;
+use super::token::Token;
 use super::wire::{OrganizationRef, UserInfo};
 use crate::model::{Member, Organization, Snapshot, SnapshotError};
 use crate::resolve::resolve;
 use rustc_hash::FxHashMap as HashMap;
 use std::path::PathBuf;
-use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
-use std::time::Duration;
+use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 /// Everything the handlers share.
 pub struct AppState {
     pub token: Token,
-    pub faults: FaultPlan,
-    pub latency: Duration,
+    pub knobs: Arc<Knobs>,
     pub max_body_bytes: usize,
     /// Who `userinfo` says the caller is, fixed at start (created users are never owners).
     pub current_user: UserInfo,

@@ -1,5 +1,5 @@
 //! The response bodies the emulator sends, shaped as the Anyscale API 0.26.112 sends them
-//! (`../shared/spec/wire-api.md`). They stay private to the server: the rest of permaudit works with the
+//! (`docs/wire-api.md`). They stay private to the server: the rest of permaudit works with the
 //! domain model.
 
 use crate::model::{DirectLevel, GroupSource, OrgRole};

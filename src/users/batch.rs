@@ -1,12 +1,13 @@
 //! Batch creation of users: the `create_users:` YAML file of the official CLI, validated whole before
-//! anything is sent or written (syntax with line and column, every field of every entry, email syntax,
-//! duplicates in the file and against the organization), then created all at once. Password values
-//! never appear in any message.
+//! anything is sent or written (syntax with line and column here, then every entry by the shared
+//! validator of [`super::entries`], worded as the file's messages), and the members a validated batch
+//! adds to an organization. Password values never appear in any message.
 
+use super::entries::{self, Entry, EntryProblem, EntryProblems, Field, FieldValue, Rules};
 use crate::model::{Member, OrgRole, Organization, UserId};
 use crate::sdk::{AdminCreateUser, AdminCreateUsers, AdminCreatedUser, Timestamp};
 use serde_norway::Value;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fmt;
 
 /// One thing wrong with a batch, naming the entry (1-based) and its email when known.
@@ -42,41 +43,32 @@ fn list(problems: &[Problem]) -> String {
     problems.iter().map(|problem| format!("  - {problem}")).collect::<Vec<_>>().join("\n")
 }
 
-const FIELDS: [&str; 6] = ["name", "email", "password", "is_sso_user", "lastname", "title"];
-
-/// A users file read entry by entry: the well-formed users with their entry numbers (1-based), and
-/// the problems of the others.
-#[derive(Debug)]
+/// A users file read entry by entry, ready to be validated against the organization.
 pub struct Parsed {
-    pub users: Vec<(usize, AdminCreateUser)>,
-    pub problems: Vec<Problem>,
+    entries: Vec<Entry>,
 }
 
+/// Shows only the number of entries: their values may hold passwords.
+impl fmt::Debug for Parsed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Parsed").field("entries", &self.entries.len()).finish()
+    }
+}
+
+/// The file's rules: the official SDK model refuses unknown keys and has no default for `password`.
+const FILE_RULES: Rules = Rules { password_key_required: true, unknown_fields_refused: true };
+
 /// Parses a users file; only a YAML syntax error or a wrong top level stops it, every entry's
-/// problems are collected.
+/// problems are found by [`validate`].
 pub fn parse(text: &str, path: &str) -> Result<Parsed, BatchError> {
     let document: Value = serde_norway::from_str(text).map_err(|error| {
         let (line, column) = error.location().map_or((0, 0), |location| (location.line(), location.column()));
         BatchError::Syntax { path: path.to_owned(), line, column, reason: syntax_reason(&error) }
     })?;
-    let invalid = |problems| BatchError::Invalid { path: path.to_owned(), problems };
-    let entries = match top_level(&document) {
-        Ok(entries) => entries,
-        Err(problem) => return Err(invalid(vec![problem])),
-    };
-    let mut users = Vec::new();
-    let mut problems = Vec::new();
-    for (position, entry) in entries.iter().enumerate() {
-        match parse_entry(entry) {
-            Ok(user) => users.push((position + 1, user)),
-            Err(messages) => problems.extend(messages.into_iter().map(|message| Problem {
-                entry: Some(position + 1),
-                email: entry.get("email").and_then(Value::as_str).map(str::to_owned),
-                message,
-            })),
-        }
+    match top_level(&document) {
+        Ok(entries) => Ok(Parsed { entries: entries.iter().map(entry_of).collect() }),
+        Err(problem) => Err(BatchError::Invalid { path: path.to_owned(), problems: vec![problem] }),
     }
-    Ok(Parsed { users, problems })
 }
 
 /// Returns the reason of a syntax error without the location, which is reported on its own.
@@ -100,7 +92,10 @@ fn top_level(document: &Value) -> Result<&Vec<Value>, Problem> {
         _ => return Err(problem("the file must be a mapping with a `create_users:` list".to_owned())),
     };
     if let Some(key) = mapping.keys().find(|key| key.as_str() != Some("create_users")) {
-        return Err(problem(format!("unknown top-level key {}; only `create_users` is allowed", describe_key(key))));
+        return Err(problem(format!(
+            "unknown top-level key {}; only `create_users` is allowed",
+            describe_key(key.as_str())
+        )));
     }
     match mapping.get("create_users") {
         Some(Value::Sequence(entries)) => Ok(entries),
@@ -109,138 +104,73 @@ fn top_level(document: &Value) -> Result<&Vec<Value>, Problem> {
     }
 }
 
-fn describe_key(key: &Value) -> String {
-    match key.as_str() {
+fn describe_key(key: Option<&str>) -> String {
+    match key {
         Some(text) => format!("`{text}`"),
         None => "that is not a string".to_owned(),
     }
 }
 
-/// Reads one entry, returning every problem it has.
-fn parse_entry(entry: &Value) -> Result<AdminCreateUser, Vec<String>> {
-    let Value::Mapping(mapping) = entry else {
-        return Err(vec!["each entry must be a mapping of user fields".to_owned()]);
+/// Returns one entry of the file in the validator's form.
+fn entry_of(value: &Value) -> Entry {
+    let Value::Mapping(mapping) = value else {
+        return Entry::NotAMapping;
     };
-    let mut messages: Vec<String> = mapping
-        .keys()
-        .filter(|key| !key.as_str().is_some_and(|key| FIELDS.contains(&key)))
-        .map(|key| format!("unknown field {}; allowed: {}", describe_key(key), FIELDS.join(", ")))
-        .collect();
-    let name = required_string(mapping, "name", &mut messages);
-    let email = required_string(mapping, "email", &mut messages);
-    let password = match mapping.get("password") {
-        None => {
-            messages.push(
-                "missing `password` (the key is required; write `password: null` or `password: ''` for none)"
-                    .to_owned(),
-            );
-            None
-        }
-        Some(value) => optional_string(value, "password", &mut messages),
-    };
-    let is_sso_user = match mapping.get("is_sso_user") {
-        Some(Value::Bool(flag)) => Some(*flag),
-        Some(_) => {
-            messages.push("`is_sso_user` must be true or false".to_owned());
-            None
-        }
-        None => {
-            messages.push("missing `is_sso_user`".to_owned());
-            None
-        }
-    };
-    let lastname = mapping.get("lastname").and_then(|value| optional_string(value, "lastname", &mut messages));
-    let title = mapping.get("title").and_then(|value| optional_string(value, "title", &mut messages));
-    match (name, email, is_sso_user) {
-        (Some(name), Some(email), Some(is_sso_user)) if messages.is_empty() => {
-            Ok(AdminCreateUser { name, email, password, is_sso_user, lastname, title })
-        }
-        _ => Err(messages),
-    }
+    Entry::Fields(mapping.iter().map(|(key, value)| (key.as_str().map(str::to_owned), field_value(value))).collect())
 }
 
-fn required_string(mapping: &serde_norway::Mapping, key: &str, messages: &mut Vec<String>) -> Option<String> {
-    match mapping.get(key) {
-        Some(Value::String(text)) => Some(text.clone()),
-        Some(_) => {
-            messages.push(format!("`{key}` must be a string"));
-            None
-        }
-        None => {
-            messages.push(format!("missing `{key}`"));
-            None
-        }
-    }
-}
-
-/// Reads a string-or-null field; the value itself is never echoed (it may be a password).
-fn optional_string(value: &Value, key: &str, messages: &mut Vec<String>) -> Option<String> {
+fn field_value(value: &Value) -> FieldValue {
     match value {
-        Value::Null => None,
-        Value::String(text) => Some(text.clone()),
-        _ => {
-            messages.push(format!("`{key}` must be a string or null"));
-            None
-        }
+        Value::Null => FieldValue::Null,
+        Value::Bool(flag) => FieldValue::Bool(*flag),
+        Value::String(text) => FieldValue::Text(text.clone()),
+        _ => FieldValue::Other,
     }
 }
 
-/// Checks email syntax and duplicates, in the batch and against `existing` (lowercased emails).
-pub fn check(users: &[(usize, AdminCreateUser)], existing: &HashSet<String>) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    let mut first_seen: HashMap<String, usize> = HashMap::new();
-    for &(entry, ref user) in users {
-        let report = |message: String| Problem { entry: Some(entry), email: Some(user.email.clone()), message };
-        if user.name.trim().is_empty() {
-            problems.push(report("`name` is empty".to_owned()));
-        }
-        if !is_valid_email(&user.email) {
-            problems.push(report("`email` is not a valid email address".to_owned()));
-            continue;
-        }
-        let key = user.email.to_lowercase();
-        if existing.contains(&key) {
-            problems.push(report("a member of the organization already has this email".to_owned()));
-        }
-        match first_seen.get(&key) {
-            Some(first) => problems.push(report(format!("repeats the email of entry {first}"))),
-            None => _ = first_seen.insert(key, entry),
-        }
-    }
-    problems
-}
-
-/// Returns true for a plausible address: one `@`, a local part without edge or double dots, a dotted
-/// domain whose labels neither are empty nor start or end with `-`, no spaces or specials, 254 bytes
-/// at most.
-pub fn is_valid_email(email: &str) -> bool {
-    let Some((local, domain)) = email.split_once('@') else {
-        return false;
-    };
-    let forbidden = |c: char| c.is_whitespace() || c.is_control() || "@<>()[]\\,;:\"".contains(c);
-    let labels_ok =
-        domain.split('.').all(|label| !label.is_empty() && !label.starts_with('-') && !label.ends_with('-'));
-    !local.is_empty()
-        && !local.starts_with('.')
-        && !local.ends_with('.')
-        && !local.contains("..")
-        && domain.contains('.')
-        && labels_ok
-        && email.len() <= 254
-        && !local.contains(forbidden)
-        && !domain.contains(forbidden)
-}
-
-/// Validates a parsed batch against the organization's emails, listing every problem of every entry;
-/// `Ok` holds the batch, which may then be created whole.
+/// Validates a parsed batch against the organization's email keys, listing every problem of every
+/// entry; `Ok` holds the batch, which may then be created whole.
 pub fn validate(parsed: Parsed, existing: &HashSet<String>, path: &str) -> Result<AdminCreateUsers, BatchError> {
-    let mut problems = parsed.problems;
-    problems.extend(check(&parsed.users, existing));
-    if problems.is_empty() {
-        return Ok(AdminCreateUsers { create_users: parsed.users.into_iter().map(|(_, user)| user).collect() });
+    match entries::validate(&parsed.entries, existing, FILE_RULES) {
+        Ok(create_users) => Ok(AdminCreateUsers { create_users }),
+        Err(reports) => {
+            Err(BatchError::Invalid { path: path.to_owned(), problems: reports.iter().flat_map(problems_of).collect() })
+        }
     }
-    problems.sort_by_key(|problem| problem.entry);
-    Err(BatchError::Invalid { path: path.to_owned(), problems })
+}
+
+/// Words the problems of one entry as the file's messages, numbering entries from 1.
+fn problems_of(report: &EntryProblems) -> Vec<Problem> {
+    let problem = |message| Problem { entry: Some(report.position + 1), email: report.email.clone(), message };
+    report.problems.iter().map(|found| problem(message(found))).collect()
+}
+
+fn message(problem: &EntryProblem) -> String {
+    match problem {
+        EntryProblem::NotAMapping => "each entry must be a mapping of user fields".to_owned(),
+        EntryProblem::UnknownField(key) => {
+            let allowed: Vec<&str> = Field::ALL.iter().map(|field| field.as_str()).collect();
+            format!("unknown field {}; allowed: {}", describe_key(key.as_deref()), allowed.join(", "))
+        }
+        EntryProblem::Missing(Field::Password) => {
+            "missing `password` (the key is required; write `password: null` or `password: ''` for none)".to_owned()
+        }
+        EntryProblem::Missing(field) => format!("missing `{}`", field.as_str()),
+        EntryProblem::Null(Field::IsSsoUser) | EntryProblem::WrongType(Field::IsSsoUser) => {
+            "`is_sso_user` must be true or false".to_owned()
+        }
+        EntryProblem::Null(field @ (Field::Name | Field::Email))
+        | EntryProblem::WrongType(field @ (Field::Name | Field::Email)) => {
+            format!("`{}` must be a string", field.as_str())
+        }
+        EntryProblem::Null(field) | EntryProblem::WrongType(field) => {
+            format!("`{}` must be a string or null", field.as_str())
+        }
+        EntryProblem::BlankName => "`name` is empty".to_owned(),
+        EntryProblem::InvalidEmail => "`email` is not a valid email address".to_owned(),
+        EntryProblem::MemberHasEmail => "a member of the organization already has this email".to_owned(),
+        EntryProblem::RepeatsEntry(first) => format!("repeats the email of entry {}", first + 1),
+    }
 }
 
 /// Returns the members a validated batch adds to an organization, each with fresh `usr_` and `idn_`
@@ -351,34 +281,57 @@ mod tests {
         assert!(!error.contains("12345"), "{error}");
     }
 
+    /// Returns the problem lines of a file whose entries have these emails, against `existing`.
+    fn problems(emails: &[&str], existing: &[&str]) -> Vec<String> {
+        let mut text = String::from("create_users:\n");
+        for email in emails {
+            text.push_str(&format!("  - {{name: N, email: '{email}', password: null, is_sso_user: true}}\n"));
+        }
+        let existing = existing.iter().map(|email| crate::model::email_key(email)).collect();
+        match validate(parse(&text, "u.yaml").unwrap(), &existing, "u.yaml").unwrap_err() {
+            BatchError::Invalid { problems, .. } => problems.iter().map(ToString::to_string).collect(),
+            other => panic!("{other}"),
+        }
+    }
+
     #[test]
     fn emails_and_duplicates_are_checked() {
-        let user = |email: &str| AdminCreateUser {
-            name: "N".into(),
-            email: email.into(),
-            password: None,
-            is_sso_user: true,
-            lastname: None,
-            title: None,
-        };
-        let users: Vec<(usize, AdminCreateUser)> = ["a@x.com", "not-an-email", "A@X.com", "taken@x.com"]
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (i + 1, user(e)))
-            .collect();
-        let existing = HashSet::from(["taken@x.com".to_owned()]);
-        let problems: Vec<String> = check(&users, &existing).iter().map(ToString::to_string).collect();
         assert_eq!(
-            problems,
+            problems(&["a@x.com", "not-an-email", "A@X.com", "taken@x.com"], &["taken@x.com"]),
             [
                 "entry 2 (not-an-email): `email` is not a valid email address",
                 "entry 3 (A@X.com): repeats the email of entry 1",
                 "entry 4 (taken@x.com): a member of the organization already has this email",
             ]
         );
-        for bad in ["a b@x.com", "@x.com", "a@", "a@x", "a@x..com", "a@@x.com", ".a@x.com", "a@-x.com", "a<b@x.com"] {
-            assert!(!is_valid_email(bad), "{bad}");
-        }
+        assert_eq!(
+            problems(&["ÉVA@x.com", "éva@x.com", "IVÁN@x.com"], &["Iván@x.com"]),
+            [
+                "entry 2 (éva@x.com): repeats the email of entry 1",
+                "entry 3 (IVÁN@x.com): a member of the organization already has this email",
+            ]
+        );
+    }
+
+    #[test]
+    fn each_problem_is_worded_for_the_file() {
+        let text = "create_users:
+  - plain text
+  - {name: null, email: 3, password: [p], is_sso_user: null, title: 4, 7: x}
+  - {name: ' ', email: a@x.com, password: null}
+";
+        let error = validate(parse(text, "u.yaml").unwrap(), &HashSet::new(), "u.yaml").unwrap_err().to_string();
+        let expected = "`u.yaml` has 9 problem(s); nothing was created:
+  - entry 1: each entry must be a mapping of user fields
+  - entry 2: unknown field that is not a string; allowed: name, email, password, is_sso_user, lastname, title
+  - entry 2: `name` must be a string
+  - entry 2: `email` must be a string
+  - entry 2: `password` must be a string or null
+  - entry 2: `is_sso_user` must be true or false
+  - entry 2: `title` must be a string or null
+  - entry 3 (a@x.com): `name` is empty
+  - entry 3 (a@x.com): missing `is_sso_user`";
+        assert_eq!(error, expected);
     }
 
     #[test]

@@ -2,12 +2,11 @@
 //! listing fetches lazily, and both able to create a validated batch.
 
 use super::batch::{self, BatchError};
+use super::entries::member_email_keys;
 use super::Filters;
 use crate::collect::{ApiClient, CollectError};
 use crate::model::{Snapshot, SnapshotError};
 use crate::sdk::{AdminCreateUser, AdminCreatedUser, Timestamp, TimestampError, User};
-use reqwest::Method;
-use serde::Deserialize;
 use std::collections::HashSet;
 use std::path::PathBuf;
 
@@ -38,7 +37,7 @@ pub trait Directory {
         token: Option<&str>,
     ) -> Result<(Vec<User>, Option<String>), DirectoryError>;
 
-    /// Returns the (lowercased) email of every member, for the duplicate check of a batch.
+    /// Returns the email key of every member, for the duplicate check of a batch.
     fn emails(&mut self) -> Result<HashSet<String>, DirectoryError>;
 
     /// Creates a batch that was already validated, all at once.
@@ -123,7 +122,7 @@ impl Directory for SnapshotDirectory {
     }
 
     fn emails(&mut self) -> Result<HashSet<String>, DirectoryError> {
-        Ok(self.snapshot.organization.members.iter().map(|member| member.email.to_lowercase()).collect())
+        Ok(member_email_keys(&self.snapshot.organization.members))
     }
 
     fn create(&mut self, users: &[AdminCreateUser]) -> Result<Vec<AdminCreatedUser>, DirectoryError> {
@@ -146,49 +145,6 @@ pub struct ApiDirectory {
     runtime: tokio::runtime::Runtime,
 }
 
-#[derive(Deserialize)]
-struct WirePage {
-    results: Vec<WireCollaborator>,
-    #[serde(default)]
-    metadata: Option<WireMetadata>,
-}
-
-#[derive(Deserialize)]
-struct WireMetadata {
-    #[serde(default)]
-    next_paging_token: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct WireCollaborator {
-    email: String,
-    name: String,
-    created_at: String,
-    permission_level: String,
-    #[serde(default)]
-    user_id: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct WireCreated {
-    results: Vec<WireCreatedUser>,
-}
-
-#[derive(Deserialize)]
-struct WireCreatedUser {
-    user_id: String,
-    name: String,
-    email: String,
-    created_at: String,
-    is_sso_user: bool,
-    #[serde(default)]
-    lastname: Option<String>,
-    #[serde(default)]
-    title: Option<String>,
-}
-
-const COLLABORATORS: &str = "/api/v2/organization_collaborators/";
-
 impl ApiDirectory {
     /// Returns the directory of the organization the client's token belongs to.
     pub fn new(client: ApiClient) -> Result<Self, DirectoryError> {
@@ -199,11 +155,9 @@ impl ApiDirectory {
         Ok(ApiDirectory { client, runtime })
     }
 
-    /// Checks the token with `GET /api/v2/userinfo/`, as the official CLI does before any command.
+    /// Checks the token, as the official CLI does before any command.
     pub fn check_token(&mut self) -> Result<(), DirectoryError> {
-        let call = self.client.call::<serde_json::Value>(Method::GET, "/api/v2/userinfo/", &[], None);
-        self.runtime.block_on(call)?;
-        Ok(())
+        Ok(self.runtime.block_on(self.client.check_token())?)
     }
 }
 
@@ -214,58 +168,17 @@ impl Directory for ApiDirectory {
         count: u32,
         token: Option<&str>,
     ) -> Result<(Vec<User>, Option<String>), DirectoryError> {
-        let mut query = filters.query();
-        if let Some(token) = token {
-            query.push(("paging_token", token.to_owned()));
-        }
-        query.push(("count", count.to_string()));
-        let page: WirePage = self.runtime.block_on(self.client.call(Method::GET, COLLABORATORS, &query, None))?;
-        let next = page.metadata.and_then(|metadata| metadata.next_paging_token).filter(|next| !next.is_empty());
-        let users = page
-            .results
-            .into_iter()
-            .map(|wire| {
-                let created_at = Timestamp::parse(&wire.created_at)
-                    .map_err(|source| DirectoryError::Timestamp { email: wire.email.clone(), source })?;
-                let user_id = wire.user_id.filter(|id| !id.is_empty());
-                Ok(User {
-                    email: wire.email,
-                    name: wire.name,
-                    created_at,
-                    permission_level: wire.permission_level,
-                    user_id,
-                })
-            })
-            .collect::<Result<_, DirectoryError>>()?;
-        Ok((users, next))
+        let page = self.runtime.block_on(self.client.collaborator_page(filters, count, token))?;
+        let users = page.members.iter().map(user_of).collect::<Result<_, _>>()?;
+        Ok((users, page.next_paging_token))
     }
 
     fn emails(&mut self) -> Result<HashSet<String>, DirectoryError> {
-        let listing = self.client.all_pages::<WireCollaborator>(Method::GET, COLLABORATORS, None);
-        let members = self.runtime.block_on(listing)?;
-        Ok(members.into_iter().map(|member| member.email.to_lowercase()).collect())
+        let members = self.runtime.block_on(self.client.members())?;
+        Ok(member_email_keys(&members))
     }
 
     fn create(&mut self, users: &[AdminCreateUser]) -> Result<Vec<AdminCreatedUser>, DirectoryError> {
-        let body = serde_json::Value::Array(users.iter().map(|user| user.to_dict().into()).collect());
-        let call = self.client.call_once::<WireCreated>(Method::POST, "/api/v2/users/admin_batch_create", Some(&body));
-        let created = self.runtime.block_on(call)?;
-        created
-            .results
-            .into_iter()
-            .map(|wire| {
-                let created_at = Timestamp::parse(&wire.created_at)
-                    .map_err(|source| DirectoryError::Timestamp { email: wire.email.clone(), source })?;
-                Ok(AdminCreatedUser {
-                    user_id: wire.user_id,
-                    name: wire.name,
-                    email: wire.email,
-                    created_at,
-                    is_sso_user: wire.is_sso_user,
-                    lastname: wire.lastname,
-                    title: wire.title,
-                })
-            })
-            .collect()
+        Ok(self.runtime.block_on(self.client.admin_batch_create(users))?)
     }
 }

@@ -210,3 +210,28 @@ fn user_list_and_get_print_what_the_official_cli_prints() {
         }
     }
 }
+
+#[test]
+fn permaudit_batch_create_live_creates_through_the_server_once() {
+    let server = Emulator::demo(&[]);
+    let directory = tempfile::tempdir().unwrap();
+    std::fs::write(directory.path().join("users.yaml"), USERS_YAML).unwrap();
+    let output = permaudit_like(&server, directory.path(), &["user", "batch-create", "-f", "users.yaml"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stderr(&output).contains(") 2 users created."), "{}", stderr(&output));
+    assert!(output.stdout.is_empty());
+    let snapshot = Snapshot::load(&server.org).unwrap();
+    let emails: Vec<&str> = snapshot.organization.members.iter().map(|member| member.email.as_str()).collect();
+    assert!(emails.ends_with(&["test1@anyscale.com", "test2@anyscale.com"]), "{emails:?}");
+    assert_eq!(emails.len(), 17, "each user is created once");
+
+    let before = std::fs::read(&server.org).unwrap();
+    let again = permaudit_like(&server, directory.path(), &["user", "batch-create", "-f", "users.yaml"]);
+    assert_eq!(again.status.code(), Some(1));
+    let message = stderr(&again);
+    assert!(
+        message.contains("entry 1 (test1@anyscale.com): a member of the organization already has this email"),
+        "{message}"
+    );
+    assert_eq!(std::fs::read(&server.org).unwrap(), before, "a refused batch sends nothing");
+}

@@ -246,7 +246,9 @@ fn collaborator_filters() {
     let server = Emulator::demo(&[]);
     assert_eq!(emails(&server, "email=alice%40example.com"), ["alice@example.com"]);
     assert_eq!(emails(&server, "email=alice@example.com"), ["alice@example.com"]);
-    assert_eq!(emails(&server, "email=ALICE%40example.com"), Vec::<String>::new(), "exact match");
+    assert_eq!(emails(&server, "email=ALICE%40Example.com"), ["alice@example.com"], "emails ignore case");
+    assert_eq!(emails(&server, "email=alice%40example.co"), Vec::<String>::new(), "the whole email");
+    assert_eq!(emails(&server, "email=IV%C3%81N%40example.com"), ["iván@example.com"], "beyond ASCII too");
     assert_eq!(emails(&server, "name=Kim+A"), ["kim@example.com"]);
     assert_eq!(emails(&server, "name=Kim%20B"), ["kim@example.com"]);
     assert_eq!(emails(&server, "name=Kim"), Vec::<String>::new(), "exact match");
@@ -478,6 +480,8 @@ fn an_invalid_batch_creates_nothing_and_leaves_the_file_unchanged() {
         (json!([new_user("A", "not-an-address")]).to_string(), vec!["users[0] (not-an-address): `not-an-address` is not a valid email address"]),
         (json!([new_user("A", "a@example.org"), valid, new_user("B", "A@example.org")]).to_string(), vec!["users[2] (A@example.org): the email repeats users[0]"]),
         (json!([valid, new_user("Alice", "ALICE@example.com")]).to_string(), vec!["users[1] (ALICE@example.com): the email already belongs to a member"]),
+        (json!([new_user("Éva", "ÉVA@x.com"), new_user("Eva", "éva@x.com")]).to_string(), vec!["users[1] (éva@x.com): the email repeats users[0]"]),
+        (json!([new_user("Iván", "IVÁN@example.com")]).to_string(), vec!["users[0] (IVÁN@example.com): the email already belongs to a member"]),
         (json!([{"name": "A", "email": "a@example.org", "password": 42, "is_sso_user": false}]).to_string(), vec!["`password` must be a string or null"]),
         (
             json!([new_user("A", "bad"), valid, {"name": 3, "email": "b@example.org", "is_sso_user": true}, new_user("C", "kim@example.com")]).to_string(),

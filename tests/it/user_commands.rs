@@ -148,6 +148,8 @@ fn invalid_batches_create_nothing_and_name_every_bad_entry() {
         ("bad-bool", "create_users:\n  - {name: A, email: a@x.com, password: '', is_sso_user: 'false'}\n", "`is_sso_user` must be true or false"),
         ("duplicate-in-file", "create_users:\n  - {name: A, email: a@x.com, password: '', is_sso_user: false}\n  - {name: B, email: A@x.com, password: '', is_sso_user: true}\n", "entry 2 (A@x.com): repeats the email of entry 1"),
         ("duplicate-in-org", "create_users:\n  - {name: A, email: Alice@Example.com, password: '', is_sso_user: false}\n", "a member of the organization already has this email"),
+        ("duplicate-non-ascii-case", "create_users:\n  - {name: A, email: ÉVA@x.com, password: '', is_sso_user: false}\n  - {name: B, email: éva@x.com, password: '', is_sso_user: true}\n", "entry 2 (éva@x.com): repeats the email of entry 1"),
+        ("duplicate-in-org-non-ascii-case", "create_users:\n  - {name: I, email: IVÁN@example.com, password: '', is_sso_user: false}\n", "entry 1 (IVÁN@example.com): a member of the organization already has this email"),
         ("unknown-field", "create_users:\n  - {name: A, email: a@x.com, password: '', is_sso_user: false, role: owner}\n", "unknown field `role`"),
     ];
     for (name, text, expected) in cases {

@@ -8,7 +8,8 @@ mod permissions;
 
 use crate::collect::{ApiClient, ApiConfig, DEFAULT_HOST};
 use crate::model::Snapshot;
-use crate::users::{ApiDirectory, CollaboratorType, Directory, Filters, SnapshotDirectory};
+use crate::sdk::{CollaboratorType, Filters};
+use crate::users::{ApiDirectory, Directory, SnapshotDirectory};
 use clap::{Args, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
 

@@ -4,8 +4,8 @@
 
 use super::client::{ApiClient, CONNECTION_FAILED};
 use super::wire::{
-    cloud_id, project_id, CloudCollaboratorItem, CloudItem, Collaborator, Memberships, Policy, ProjectCollaboratorItem,
-    ProjectItem, Single, UserGroup, UserInfo,
+    cloud_id, project_id, CloudCollaboratorItem, CloudItem, Memberships, Policy, ProjectCollaboratorItem, ProjectItem,
+    Single, UserGroup, UserInfo,
 };
 use crate::collect::error::CollectError;
 use crate::model::{
@@ -63,7 +63,7 @@ pub async fn collect(client: &ApiClient, options: &CollectOptions) -> Result<Col
     // grants need only the two resource lists, so the long member listing is off the critical path.
     let people = async {
         tokio::try_join!(
-            client.all_pages::<Collaborator>(Method::GET, "/api/v2/organization_collaborators/", None),
+            client.members(),
             client.all_pages::<UserGroup>(Method::GET, "/api/v2/user_groups/", None),
             client.call::<Single<Memberships>>(Method::GET, "/api/v2/user_groups/memberships/list", &[], None),
         )
@@ -95,7 +95,7 @@ pub async fn collect(client: &ApiClient, options: &CollectOptions) -> Result<Col
     let mut gaps = Vec::new();
     let mut organization = Organization {
         id: OrgId(organization_id),
-        members: members.into_iter().map(Into::into).collect(),
+        members,
         groups: groups.into_iter().map(Into::into).collect(),
         memberships: memberships.result.groups.into_iter().map(Into::into).collect(),
         clouds: clouds

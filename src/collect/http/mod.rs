@@ -1,14 +1,16 @@
-//! The Anyscale API over HTTP: a client with retries and pagination, the private wire types, and the
-//! collection of a whole organization into a snapshot.
+//! The Anyscale API over HTTP: a client with retries and pagination, the private wire types, the
+//! collection of a whole organization into a snapshot, and the calls of the `user` commands.
 
 mod client;
 mod collector;
 mod retry;
+mod users;
 mod wire;
 
 pub use client::ApiClient;
 pub use collector::{collect, CollectOptions, Collected};
 pub use retry::RetryPolicy;
+pub use users::MemberPage;
 
 #[cfg(test)]
 mod tests;

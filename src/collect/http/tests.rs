@@ -34,9 +34,8 @@ async fn stub(replies: Vec<Reply>) -> (String, Arc<Mutex<Vec<String>>>) {
     tokio::spawn(async move {
         for reply in replies {
             let (mut socket, _) = listener.accept().await.unwrap();
-            let mut buffer = vec![0u8; 65536];
-            let read = socket.read(&mut buffer).await.unwrap();
-            log.lock().unwrap().push(String::from_utf8_lossy(&buffer[..read]).into_owned());
+            let request = read_request(&mut socket).await;
+            log.lock().unwrap().push(request);
             if let Reply::Answer { status, headers, body } = reply {
                 let mut head =
                     format!("HTTP/1.1 {status} X\r\ncontent-length: {}\r\nconnection: close\r\n", body.len());
@@ -49,6 +48,32 @@ async fn stub(replies: Vec<Reply>) -> (String, Arc<Mutex<Vec<String>>>) {
         }
     });
     (address, seen)
+}
+
+/// Reads one request, its head and as much body as its `content-length` announces.
+async fn read_request(socket: &mut tokio::net::TcpStream) -> String {
+    let mut request = Vec::new();
+    let mut buffer = vec![0u8; 65536];
+    loop {
+        let read = socket.read(&mut buffer).await.unwrap_or(0);
+        request.extend_from_slice(&buffer[..read]);
+        let text = String::from_utf8_lossy(&request).into_owned();
+        let Some((head, body)) = text.split_once("\r\n\r\n") else {
+            if read == 0 {
+                return text;
+            }
+            continue;
+        };
+        let length = head
+            .lines()
+            .filter_map(|line| line.split_once(':'))
+            .find(|(name, _)| name.eq_ignore_ascii_case("content-length"))
+            .and_then(|(_, value)| value.trim().parse::<usize>().ok())
+            .unwrap_or(0);
+        if read == 0 || body.len() >= length {
+            return text;
+        }
+    }
 }
 
 fn client(host: &str, attempts: u32) -> ApiClient {
@@ -321,4 +346,81 @@ async fn the_concurrency_limit_is_reached_and_never_exceeded() {
         assert_eq!(peaks.most.load(SeqCst), concurrency, "resources in flight at once");
         assert_eq!(peaks.projects_most.load(SeqCst), concurrency, "projects in flight at once");
     }
+}
+
+const ADA: &str = r#"{"id": "idn_a", "user_id": "usr_a", "email": "ada@x.com", "name": "Ada", "created_at": "2024-01-01T00:00:00+00:00", "permission_level": "owner", "additional_roles": []}"#;
+const BOT: &str = r#"{"id": "idn_bot", "user_id": "", "email": "bot@x.com", "name": "Bot", "created_at": "2024-01-02T00:00:00Z", "permission_level": "collaborator", "additional_roles": [], "is_service_account": true}"#;
+
+#[tokio::test]
+async fn a_collaborator_page_sends_the_official_filters_in_order() {
+    let (host, seen) = stub(vec![ok(&page(&format!("{ADA}, {BOT}"), Some("p 2"))), ok(&page(BOT, Some("")))]).await;
+    let client = client(&host, 1);
+    let filters = crate::sdk::Filters {
+        email: Some("ada@x.com".to_owned()),
+        name: Some("Ada L".to_owned()),
+        collaborator_type: Some(crate::sdk::CollaboratorType::OnlyUserAccounts),
+        is_service_account: Some(false),
+    };
+    let first = client.collaborator_page(&filters, 2, None).await.unwrap();
+    assert_eq!(first.members.len(), 2);
+    assert_eq!(first.members[0].user_id.as_ref().map(|id| id.as_str()), Some("usr_a"));
+    assert_eq!(first.members[1].user_id, None, "an empty user id is no user id");
+    assert!(first.members[1].is_service_account);
+    assert_eq!(first.next_paging_token.as_deref(), Some("p 2"));
+    let last = client.collaborator_page(&crate::sdk::Filters::default(), 50, Some("p 2")).await.unwrap();
+    assert_eq!(last.next_paging_token, None, "an empty token ends the listing");
+    let seen = seen.lock().unwrap();
+    let expected = "GET /api/v2/organization_collaborators/?email=ada%40x.com&name=Ada+L&collaborator_type=only_user_accounts&is_service_account=False&count=2 ";
+    assert!(seen[0].starts_with(expected), "{}", seen[0]);
+    assert!(seen[1].starts_with("GET /api/v2/organization_collaborators/?paging_token=p+2&count=50 "), "{}", seen[1]);
+}
+
+#[tokio::test]
+async fn members_are_every_collaborator_page() {
+    let (host, _) = stub(vec![ok(&page(ADA, Some("next"))), ok(&page(BOT, None))]).await;
+    let members = client(&host, 1).members().await.unwrap();
+    let emails: Vec<&str> = members.iter().map(|member| member.email.as_str()).collect();
+    assert_eq!(emails, ["ada@x.com", "bot@x.com"]);
+}
+
+fn new_user(email: &str, password: Option<&str>) -> crate::sdk::AdminCreateUser {
+    crate::sdk::AdminCreateUser {
+        name: "N".to_owned(),
+        email: email.to_owned(),
+        password: password.map(str::to_owned),
+        is_sso_user: password.is_none(),
+        lastname: None,
+        title: None,
+    }
+}
+
+#[tokio::test]
+async fn admin_batch_create_posts_the_users_once_without_nulls() {
+    let created = r#"{"results": [{"user_id": "usr_n", "name": "N", "email": "n@x.com", "created_at": "2024-01-01T00:00:00Z", "is_sso_user": true, "title": "T"}]}"#;
+    let (host, seen) = stub(vec![ok(created)]).await;
+    let users = client(&host, 3).admin_batch_create(&[new_user("n@x.com", None)]).await.unwrap();
+    assert_eq!(users.len(), 1);
+    assert_eq!((users[0].user_id.as_str(), users[0].title.as_deref()), ("usr_n", Some("T")));
+    assert_eq!(users[0].created_at.isoformat('T'), "2024-01-01T00:00:00+00:00");
+    let seen = seen.lock().unwrap();
+    assert!(seen[0].starts_with("POST /api/v2/users/admin_batch_create "), "{}", seen[0]);
+    assert!(seen[0].ends_with(r#"[{"name":"N","email":"n@x.com","is_sso_user":true}]"#), "{}", seen[0]);
+}
+
+#[tokio::test]
+async fn admin_batch_create_is_not_repeated_after_a_server_error() {
+    let (host, seen) = stub(vec![status(500, r#"{"error": {"detail": "boom"}}"#), ok("{}")]).await;
+    let error = client(&host, 3).admin_batch_create(&[new_user("n@x.com", Some("p"))]).await.unwrap_err();
+    assert!(matches!(error, CollectError::NotRepeated { .. }), "{error}");
+    assert_eq!(seen.lock().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_created_user_without_a_timestamp_is_a_malformed_answer() {
+    let created = r#"{"results": [{"user_id": "usr_n", "name": "N", "email": "n@x.com", "created_at": "soon", "is_sso_user": true}]}"#;
+    let (host, _) = stub(vec![ok(created)]).await;
+    let error = client(&host, 1).admin_batch_create(&[new_user("n@x.com", None)]).await.unwrap_err();
+    let message = error.to_string();
+    assert!(message.contains("`POST /api/v2/users/admin_batch_create`"), "{message}");
+    assert!(message.contains("user `n@x.com` has an invalid `created_at`"), "{message}");
 }

@@ -6,6 +6,7 @@ use crate::model::{
     Binding, CloudCollaborator, CloudId, DirectLevel, Group, GroupId, GroupSource, Member, Membership, OrgRole,
     ProjectCollaborator, ProjectId, Role, UserId,
 };
+use crate::sdk::{AdminCreatedUser, Timestamp};
 use serde::Deserialize;
 
 /// A page of a list endpoint.
@@ -239,6 +240,39 @@ pub struct PolicyBinding {
 impl From<PolicyBinding> for Binding {
     fn from(wire: PolicyBinding) -> Binding {
         Binding { role: wire.role_name, groups: wire.principals.into_iter().map(GroupId).collect() }
+    }
+}
+
+/// Endpoint 11: a user that `admin_batch_create` created.
+#[derive(Deserialize)]
+pub struct CreatedUser {
+    user_id: String,
+    name: String,
+    email: String,
+    created_at: String,
+    is_sso_user: bool,
+    #[serde(default)]
+    lastname: Option<String>,
+    #[serde(default)]
+    title: Option<String>,
+}
+
+/// Fails, naming the user, when `created_at` is not a timestamp.
+impl TryFrom<CreatedUser> for AdminCreatedUser {
+    type Error = String;
+
+    fn try_from(wire: CreatedUser) -> Result<AdminCreatedUser, String> {
+        let created_at = Timestamp::parse(&wire.created_at)
+            .map_err(|source| format!("user `{}` has an invalid `created_at`: {source}", wire.email))?;
+        Ok(AdminCreatedUser {
+            user_id: wire.user_id,
+            name: wire.name,
+            email: wire.email,
+            created_at,
+            is_sso_user: wire.is_sso_user,
+            lastname: wire.lastname,
+            title: wire.title,
+        })
     }
 }
 

@@ -2,7 +2,7 @@
 //! then the new members are saved to the snapshot file, atomically, before the response is sent, so a
 //! created user is durable and shows in the next list call.
 
-use super::read_body;
+use super::body::read_body;
 use crate::sdk::Timestamp;
 use crate::serve::error::ApiError;
 use crate::serve::new_users::validate_batch;

@@ -1,6 +1,7 @@
 //! The endpoints, one file per family, and the router that serves each of them with and without a
 //! trailing slash (the official client calls `/api/v2/userinfo/` and `/api/v2/organization_collaborators/`).
 
+mod body;
 mod create_users;
 mod groups;
 mod permissions;
@@ -10,13 +11,13 @@ mod users;
 use super::error::ApiError;
 use super::state::AppState;
 use super::{auth, faults};
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::State;
 use axum::http::{Method, Uri};
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post, MethodRouter};
 use axum::{Json, Router};
-use http_body_util::{BodyExt, LengthLimitError, Limited};
+use body::read_body;
 use std::sync::Arc;
 
 /// Returns the router of the whole wire API, behind the fault, latency and token checks.
@@ -43,18 +44,9 @@ pub fn router(state: Arc<AppState>) -> Router {
     router
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(from_fn_with_state(state.clone(), auth::require_token))
-        .layer(from_fn_with_state(state.clone(), faults::latency_and_faults))
+        .layer(from_fn_with_state(state.token.clone(), auth::require_token))
+        .layer(from_fn_with_state(state.knobs.clone(), faults::latency_and_faults))
         .with_state(state)
-}
-
-/// Reads a whole request body, refusing one larger than `limit` bytes.
-async fn read_body(body: Body, limit: usize) -> Result<Bytes, ApiError> {
-    match Limited::new(body, limit).collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(error) if error.is::<LengthLimitError>() => Err(ApiError::PayloadTooLarge { limit }),
-        Err(error) => Err(ApiError::BadRequest(format!("cannot read the request body: {error}"))),
-    }
 }
 
 /// `POST /api/v2/cli_usage/`: the official CLI's telemetry, read within the body limit and dropped.

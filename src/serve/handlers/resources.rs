@@ -1,7 +1,7 @@
 //! Clouds and projects (endpoints 5 and 6), their direct collaborators (7 and 8) and their group
 //! policies (9).
 
-use super::read_body;
+use super::body::read_body;
 use crate::model::{Binding, Cloud, CloudCollaborator, Project, ProjectCollaborator};
 use crate::serve::error::ApiError;
 use crate::serve::pagination::Paging;

@@ -1,7 +1,7 @@
 //! The caller and the organization's collaborators: `userinfo` (endpoint 1) and
 //! `organization_collaborators` (endpoint 2).
 
-use crate::model::Member;
+use crate::model::{same_email, Member};
 use crate::serve::error::ApiError;
 use crate::serve::pagination::Paging;
 use crate::serve::query::QueryParams;
@@ -32,6 +32,7 @@ pub async fn organization_collaborators(
 /// The filters of the collaborator list; each one given must match.
 #[derive(Debug)]
 struct CollaboratorFilter {
+    /// Compared without regard to case, as everywhere emails are compared.
     email: Option<String>,
     name: Option<String>,
     /// From `collaborator_type`: only service accounts (`Some(true)`) or only user accounts.
@@ -60,7 +61,7 @@ impl CollaboratorFilter {
     }
 
     fn matches(&self, member: &Member) -> bool {
-        self.email.as_ref().is_none_or(|email| *email == member.email)
+        self.email.as_ref().is_none_or(|email| same_email(email, &member.email))
             && self.name.as_ref().is_none_or(|name| *name == member.name)
             && self.account_type.is_none_or(|flag| flag == member.is_service_account)
             && self.is_service_account.is_none_or(|flag| flag == member.is_service_account)
