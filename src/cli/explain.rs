@@ -3,7 +3,7 @@
 use super::source::load_organization;
 use super::EXIT_OK;
 use crate::report::explain::{explain, Scope};
-use crate::resolve::{resolve, MemberAccess, OrgIndex, Resolution};
+use crate::resolve::{resolve, OrgIndex};
 use anyhow::bail;
 use clap::Args;
 use std::io::Write;
@@ -30,7 +30,7 @@ pub struct ExplainArgs {
 pub fn run(args: ExplainArgs) -> anyhow::Result<u8> {
     let snapshot = load_organization(args.org.as_deref())?;
     let resolution = resolve(&snapshot.organization);
-    let access = find_member(&resolution, &args.user)?;
+    let access = resolution.find_member(&args.user)?;
     let scope = match (&args.cloud, &args.project) {
         (Some(cloud), _) => Scope::Cloud(find(&resolution.index, cloud, Kind::Cloud)?),
         (None, Some(project)) => Scope::Project(find(&resolution.index, project, Kind::Project)?),
@@ -41,27 +41,6 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<u8> {
     stdout.write_all(text.as_bytes())?;
     stdout.flush()?;
     Ok(EXIT_OK)
-}
-
-/// Finds a member by member id, else by email; an email shared by several members is an error.
-fn find_member<'r>(resolution: &'r Resolution<'_>, wanted: &str) -> anyhow::Result<&'r MemberAccess> {
-    if let Some(access) = resolution.member(wanted) {
-        return Ok(access);
-    }
-    let index = &resolution.index;
-    let matches: Vec<&MemberAccess> =
-        resolution.members.iter().filter(|access| index.member_record(access.member).email == wanted).collect();
-    match matches.as_slice() {
-        [access] => Ok(access),
-        [] => bail!(
-            "`{wanted}` is neither a member id nor a member email in organization `{}`; `permaudit user list-permissions` shows them",
-            resolution.organization_id()
-        ),
-        several => {
-            let ids: Vec<&str> = several.iter().map(|access| index.member_record(access.member).member_id()).collect();
-            bail!("email `{wanted}` belongs to {} members ({}); pass the member id", ids.len(), ids.join(", "))
-        }
-    }
 }
 
 #[derive(Clone, Copy)]

@@ -6,7 +6,17 @@ use super::anomaly::Anomaly;
 use super::graph::AccessGraph;
 use super::index::OrgIndex;
 use super::ix::MemberIx;
+use crate::model::email_key;
 use rayon::prelude::*;
+
+/// Why no single member answers to an id or email.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LookupError {
+    #[error("`{wanted}` is neither a member id nor a member email in organization `{organization}`; `permaudit user list --collaborator-type all_accounts --max-items 1000` lists every member")]
+    NotFound { wanted: String, organization: String },
+    #[error("email `{wanted}` belongs to {} members ({}); pass one of these member ids instead", ids.len(), ids.join(", "))]
+    Ambiguous { wanted: String, ids: Vec<String> },
+}
 
 /// The engine's result for one organization.
 pub struct Resolution<'a> {
@@ -57,6 +67,34 @@ impl<'a> Resolution<'a> {
     pub fn member(&self, member_id: &str) -> Option<&MemberAccess> {
         let member = self.index.member(member_id)?;
         self.members.get(member as usize)
+    }
+
+    /// Finds a member by member id, else by email (compared case-insensitively); an email that several
+    /// member ids share is an error that lists them.
+    pub fn find_member(&self, wanted: &str) -> Result<&MemberAccess, LookupError> {
+        if let Some(access) = self.member(wanted) {
+            return Ok(access);
+        }
+        let key = email_key(wanted);
+        let matches: Vec<&MemberAccess> = self
+            .members
+            .iter()
+            .filter(|access| email_key(&self.index.member_record(access.member).email) == key)
+            .collect();
+        match matches.as_slice() {
+            [access] => Ok(access),
+            [] => Err(LookupError::NotFound {
+                wanted: wanted.to_owned(),
+                organization: self.organization_id().to_owned(),
+            }),
+            several => Err(LookupError::Ambiguous {
+                wanted: wanted.to_owned(),
+                ids: several
+                    .iter()
+                    .map(|access| self.index.member_record(access.member).member_id().to_owned())
+                    .collect(),
+            }),
+        }
     }
 
     /// Returns everything that reaches a member, as the engine computed its access from.

@@ -222,9 +222,11 @@ fn explain_narrows_to_a_cloud_or_a_project_by_name_or_id() {
 
 #[test]
 fn explain_refuses_an_ambiguous_or_unknown_member() {
-    let output = explain(&["--user", "kim@example.com"]);
+    let output = explain(&["--user", "Kim@Example.com"]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(stderr(&output).contains("belongs to 2 members (usr_kim_a, usr_kim_b); pass the member id"));
+    assert!(stderr(&output).contains("belongs to 2 members (usr_kim_a, usr_kim_b); pass one of these member ids"));
+    let output = explain(&["--user", "ALICE@example.com"]);
+    assert!(stdout(&output).starts_with("alice@example.com (usr_alice, Alice Liddell)"), "emails match in any case");
     let output = explain(&["--user", "nobody@example.com"]);
     assert_eq!(output.status.code(), Some(1));
     let output = explain(&["--user", "usr_alice", "--cloud", "nowhere"]);
@@ -252,4 +254,30 @@ fn no_revocation_plan_raises_access_in_a_generated_organization() {
         planned += steps.len();
     }
     assert!(planned > 1000, "the organization exercises the planner ({planned} steps)");
+}
+
+#[test]
+fn a_report_directory_is_replaced_as_a_whole_or_not_at_all() {
+    let org = demo_org();
+    let (directory, output) = report(&org, &["--user-id", "usr_alice"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let out = directory.path().join("report");
+    let person_json = std::fs::read(out.join("permissions.json")).unwrap();
+    std::fs::remove_file(out.join("report.html")).unwrap();
+    std::fs::create_dir(out.join("report.html")).unwrap();
+    let args = ["report", "--org", org.to_str().unwrap(), "--out-dir", out.to_str().unwrap()];
+    let blocked = permaudit(&args);
+    assert_eq!(blocked.status.code(), Some(1));
+    assert!(stderr(&blocked).contains("is in the way: it is a directory"), "{}", stderr(&blocked));
+    assert_eq!(std::fs::read(out.join("permissions.json")).unwrap(), person_json, "nothing was replaced");
+    assert!(out.join("revocation-plan.csv").exists(), "the earlier report is intact");
+    std::fs::remove_dir(out.join("report.html")).unwrap();
+    std::fs::write(out.join("notes.txt"), "an auditor's own file").unwrap();
+    let organization = permaudit(&args);
+    assert!(organization.status.success(), "{}", stderr(&organization));
+    assert!(!out.join("revocation-plan.csv").exists(), "the one-person report's plan does not linger");
+    assert!(out.join("notes.txt").exists(), "files permaudit does not write are left alone");
+    let names: Vec<String> =
+        std::fs::read_dir(&out).unwrap().map(|entry| entry.unwrap().file_name().into_string().unwrap()).collect();
+    assert!(!names.iter().any(|name| name.starts_with('.')), "no staging folder is left: {names:?}");
 }
