@@ -10,6 +10,7 @@ pub mod cli;
 pub mod collect;
 pub mod compat;
 pub mod model;
+pub mod plural;
 pub mod report;
 pub mod resolve;
 pub mod sdk;

@@ -3,6 +3,7 @@
 use super::output::{info, start_clock};
 use super::source::{collect_live, LiveOptions};
 use super::{EXIT_INCOMPLETE, EXIT_OK};
+use crate::model::Organization;
 use anyhow::Context;
 use clap::Args;
 use std::path::PathBuf;
@@ -37,16 +38,7 @@ pub fn run(args: CollectArgs) -> anyhow::Result<u8> {
     let collected = collect_live(&options)?;
     let snapshot = &collected.snapshot;
     snapshot.save(&args.out).with_context(|| "the collection succeeded but its snapshot could not be written")?;
-    let organization = &snapshot.organization;
-    info(&format!(
-        "Collected {} members, {} groups, {} clouds and {} projects in {} requests; wrote {}",
-        organization.members.len(),
-        organization.groups.len(),
-        organization.clouds.len(),
-        organization.projects.len(),
-        collected.requests,
-        args.out.display()
-    ));
+    info(&format!("{}; wrote {}", collected_summary(&snapshot.organization, collected.requests), args.out.display()));
     if snapshot.collection.complete {
         return Ok(EXIT_OK);
     }
@@ -55,4 +47,37 @@ pub fn run(args: CollectArgs) -> anyhow::Result<u8> {
         eprintln!("  - {gap}");
     }
     Ok(EXIT_INCOMPLETE)
+}
+
+/// Returns what a collection read, counted in words: "Collected 1 member, 2 groups, ...".
+fn collected_summary(organization: &Organization, requests: u64) -> String {
+    use crate::plural::count;
+    format!(
+        "Collected {}, {}, {} and {} in {}",
+        count(organization.members.len(), "member", "members"),
+        count(organization.groups.len(), "group", "groups"),
+        count(organization.clouds.len(), "cloud", "clouds"),
+        count(organization.projects.len(), "project", "projects"),
+        count(usize::try_from(requests).unwrap_or(usize::MAX), "request", "requests"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_summary_counts_in_words() {
+        let organization = crate::synth::generate(&crate::synth::Shape {
+            members: 1,
+            groups: 2,
+            group_size: 1,
+            clouds: 1,
+            projects: 0,
+            grants: 0,
+            seed: 1,
+        });
+        let summary = collected_summary(&organization, 1);
+        assert_eq!(summary, "Collected 1 member, 2 groups, 1 cloud and 0 projects in 1 request");
+    }
 }

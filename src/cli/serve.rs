@@ -53,9 +53,9 @@ pub fn run(args: ServeArgs) -> anyhow::Result<u8> {
         let mut stdout = std::io::stdout().lock();
         writeln!(
             stdout,
-            "permaudit serve: listening on http://{addr} (organization {}, {} members)",
+            "permaudit serve: listening on http://{addr} (organization {}, {})",
             server.organization_id(),
-            server.member_count()
+            crate::plural::count(server.member_count(), "member", "members")
         )?;
         stdout.flush()?;
         drop(stdout);

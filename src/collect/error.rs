@@ -19,7 +19,7 @@ pub enum CollectError {
     Unauthorized { host: String, endpoint: String },
     #[error("`{endpoint}` answered {status}: {detail}")]
     Status { endpoint: String, status: u16, detail: String },
-    #[error("gave up on `{endpoint}` after {attempts} attempts: {last}")]
+    #[error("gave up on `{endpoint}` after {}: {last}", crate::plural::count(*attempts as usize, "attempt", "attempts"))]
     GaveUp { endpoint: String, attempts: u32, last: String },
     #[error("`{endpoint}` failed ({reason}); it was not repeated because the server may have acted on it, so check its effect before trying again")]
     NotRepeated { endpoint: String, reason: String },

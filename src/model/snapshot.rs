@@ -35,7 +35,7 @@ pub enum SnapshotError {
     Read { path: PathBuf, source: std::io::Error },
     #[error("cannot write snapshot `{path}`: {source}")]
     Write { path: PathBuf, source: std::io::Error },
-    #[error("snapshot `{path}` is not valid JSON: {message}; the file may be truncated, collect it again")]
+    #[error("snapshot `{path}` {message}")]
     Syntax { path: PathBuf, message: String },
     #[error("snapshot `{path}`, field `{field}`: {message}; see docs/snapshot-format.md")]
     Field { path: PathBuf, field: String, message: String },
@@ -154,7 +154,7 @@ impl Snapshot {
 fn explain_parse_error(bytes: &[u8], path: &Path, error: serde_json::Error) -> SnapshotError {
     use serde_json::error::Category;
     if matches!(error.classify(), Category::Syntax | Category::Eof | Category::Io) {
-        return SnapshotError::Syntax { path: path.to_owned(), message: error.to_string() };
+        return SnapshotError::Syntax { path: path.to_owned(), message: syntax_message(&error) };
     }
     if let Ok(probe) = serde_json::from_slice::<FormatProbe>(bytes) {
         match probe.format {
@@ -184,6 +184,22 @@ fn explain_parse_error(bytes: &[u8], path: &Path, error: serde_json::Error) -> S
         },
         Ok(_) => SnapshotError::Field { path: path.to_owned(), field: ".".to_owned(), message: error.to_string() },
     }
+}
+
+/// Tells a file cut short (a collection or a copy that did not finish) from a file that is not JSON
+/// at all (another file given by mistake), and says where.
+fn syntax_message(error: &serde_json::Error) -> String {
+    let (line, column) = (error.line(), error.column());
+    if error.classify() == serde_json::error::Category::Eof {
+        return format!(
+            "ends before the JSON does (line {line} column {column}): the file is truncated; collect it again"
+        );
+    }
+    let reason = error.to_string();
+    let reason = reason.split(" at line ").next().unwrap_or(&reason);
+    format!(
+        "is not JSON: {reason} at line {line} column {column}; a snapshot is the JSON file that `permaudit collect --out FILE` writes"
+    )
 }
 
 fn check_unique_ids(organization: &Organization, path: &Path) -> Result<(), SnapshotError> {

@@ -22,7 +22,10 @@ pub fn without_cloud_path(
     let Some(role) = outcome.after(entry, Some(cloud.role)) else {
         return match cloud.projects.len() {
             0 => "no role on the cloud".to_owned(),
-            count => format!("no role on the cloud, and its {count} project entries would go too (R4)"),
+            count => format!(
+                "no role on the cloud, and its {} would go too (R4)",
+                crate::plural::count(count, "project entry", "project entries")
+            ),
         };
     };
     let mut text = describe_role(role, cloud.role);

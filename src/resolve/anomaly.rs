@@ -9,6 +9,7 @@ use super::ix::{CloudIx, GroupIx, MemberIx, ProjectIx, Subject};
 use super::provenance::describe_source;
 use super::rules::Source;
 use crate::model::{Role, Severity};
+use crate::plural;
 use serde::Serialize;
 use std::fmt;
 
@@ -384,9 +385,11 @@ impl Anomaly {
                 email(member)
             ),
             Anomaly::NoBaseRole { member, cloud_grants, project_grants } => format!(
-                "`{}` has permission level `{}` and no org role from a group, so its {cloud_grants} cloud and {project_grants} project grants give nothing",
+                "`{}` has permission level `{}` and no org role from a group, so its {} and {} give nothing",
                 email(member),
-                index.member_record(*member).permission_level
+                index.member_record(*member).permission_level,
+                plural::count(*cloud_grants, "cloud grant", "cloud grants"),
+                plural::count(*project_grants, "project grant", "project grants"),
             ),
             Anomaly::GroupOwnerOnCloud { group, cloud: c } => format!(
                 "group `{}` holds `owner` on cloud `{}`; groups cannot own clouds, so it counts as `collaborator`",
@@ -414,9 +417,11 @@ impl Anomaly {
             Anomaly::DeletedGroup { group, memberships, bindings } => {
                 let record = index.group_record(*group);
                 format!(
-                    "group `{}` was deleted at {}; its {memberships} memberships and {bindings} grants are ignored",
+                    "group `{}` was deleted at {}; its {} and {} are ignored",
                     record.name,
-                    record.deleted_at.as_deref().unwrap_or("an unknown time")
+                    record.deleted_at.as_deref().unwrap_or("an unknown time"),
+                    plural::count(*memberships, "membership", "memberships"),
+                    plural::count(*bindings, "grant", "grants"),
                 )
             }
             Anomaly::UnknownMember { user_id, place } => format!(
@@ -428,7 +433,11 @@ impl Anomaly {
                 place_subject(index, *place)
             ),
             Anomaly::UnknownGroup { group_id, place: None, members } => format!(
-                "a membership list names group `{group_id}`, which is not in the organization; its {members} members are ignored"
+                "a membership list names group `{group_id}`, which is not in the organization; its {} ignored",
+                match members {
+                    1 => "1 member is".to_owned(),
+                    count => format!("{count} members are"),
+                }
             ),
             Anomaly::UnknownCloud { project: p } => format!(
                 "project `{}` names parent cloud `{}`, which is not in the organization; its grants are ignored",

@@ -6,6 +6,7 @@
 
 use super::error::ApiError;
 use crate::model::Organization;
+use crate::plural;
 use crate::sdk::AdminCreateUser;
 use crate::users::entries::{self, member_email_keys, Entry, EntryProblem, EntryProblems, Field, FieldValue, Rules};
 use serde_json::Value;
@@ -63,8 +64,10 @@ fn batch_error(total: usize, reports: &[EntryProblems]) -> ApiError {
         })
         .collect();
     ApiError::BadRequest(format!(
-        "no user was created: {} of {total} entries are invalid: {}",
+        "no user was created: {} of {} {} invalid: {}",
         reports.len(),
+        plural::count(total, "entry", "entries"),
+        plural::noun(reports.len(), "is", "are"),
         described.join("; ")
     ))
 }

@@ -35,7 +35,7 @@ pub enum BatchError {
     Read { path: String, reason: String },
     #[error("`{path}` is not valid YAML at line {line}, column {column}: {reason}; nothing was created")]
     Syntax { path: String, line: usize, column: usize, reason: String },
-    #[error("`{path}` has {} problem(s); nothing was created:\n{}", problems.len(), list(problems))]
+    #[error("`{path}` has {}; nothing was created:\n{}", crate::plural::count(problems.len(), "problem", "problems"), list(problems))]
     Invalid { path: String, problems: Vec<Problem> },
 }
 
@@ -321,7 +321,7 @@ mod tests {
   - {name: ' ', email: a@x.com, password: null}
 ";
         let error = validate(parse(text, "u.yaml").unwrap(), &HashSet::new(), "u.yaml").unwrap_err().to_string();
-        let expected = "`u.yaml` has 9 problem(s); nothing was created:
+        let expected = "`u.yaml` has 9 problems; nothing was created:
   - entry 1: each entry must be a mapping of user fields
   - entry 2: unknown field that is not a string; allowed: name, email, password, is_sso_user, lastname, title
   - entry 2: `name` must be a string

@@ -144,14 +144,14 @@ fn r9_every_anomaly_says_what_was_ignored_in_words() {
     let details: Vec<String> = resolution.anomalies.iter().map(|anomaly| anomaly.detail(&resolution.index)).collect();
     let expected = [
         "service account `svc@example.com` is recorded as `owner`; service accounts are never org owners",
-        "`b@example.com` has permission level `unspecified` and no org role from a group, so its 1 cloud and 0 project grants give nothing",
+        "`b@example.com` has permission level `unspecified` and no org role from a group, so its 1 cloud grant and 0 project grants give nothing",
         "group `owners-on-cloud` holds `owner` on cloud `prod`; groups cannot own clouds, so it counts as `collaborator`",
         "`a@example.com` holds direct readonly on cloud `prod`, which restricts a `collaborator` grant there to `readonly`",
         "`a@example.com` is granted `collaborator` on project `train`, capped to `readonly` by the readonly role on cloud `prod`",
         "`a@example.com` holds direct write on project `notes` but no role on its cloud `dev`; the grant is dropped",
-        "group `deleted` was deleted at 2025-01-01T00:00:00+00:00; its 1 memberships and 1 grants are ignored",
+        "group `deleted` was deleted at 2025-01-01T00:00:00+00:00; its 1 membership and 1 grant are ignored",
         "group ug_own names user `usr_x`, who is not a member of the organization; ignored",
-        "a membership list names group `ug_missing`, which is not in the organization; its 1 members are ignored",
+        "a membership list names group `ug_missing`, which is not in the organization; its 1 member is ignored",
         "project `lost` names parent cloud `cld_nowhere`, which is not in the organization; its grants are ignored",
         "`A@example.com` holds both direct owner and direct readonly on cloud `dev`; the owner wins, but a cloud owner should not be read-only restricted",
         "service account `svc@example.com` is in group `admins` (ug_adm), whose org role is `owner`; service accounts are never org owners",

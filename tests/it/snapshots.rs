@@ -32,7 +32,7 @@ fn truncated_json_names_the_line() {
     let text = demo_text();
     let path = write_temp(directory.path(), "truncated.json", &text[..text.len() / 2]);
     let message = refused(&path);
-    assert!(message.contains("is not valid JSON") && message.contains("line"), "{message}");
+    assert!(message.contains("is truncated") && message.contains("line"), "{message}");
 }
 
 #[test]

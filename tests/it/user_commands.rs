@@ -177,7 +177,7 @@ fn every_problem_of_a_batch_is_listed_and_passwords_never_appear() {
 ";
     std::fs::write(&users, text).unwrap();
     let message = stderr(&batch_create(&org, &users));
-    assert!(message.contains("has 3 problem(s); nothing was created"), "{message}");
+    assert!(message.contains("has 3 problems; nothing was created"), "{message}");
     assert!(message.contains("entry 1 (bad): `email` is not a valid email address"), "{message}");
     assert!(message.contains("entry 2 (b@x.com): `password` must be a string or null"), "{message}");
     assert!(message.contains("entry 4 (c@x.com): repeats the email of entry 3"), "{message}");

@@ -114,5 +114,6 @@ fn report_anomalies(resolution: &Resolution) {
             (count > 0).then(|| format!("{count} {kind}"))
         })
         .collect();
-    info(&format!("{} anomalies in the organization's data: {}", resolution.anomalies.len(), counts.join(", ")));
+    let total = crate::plural::count(resolution.anomalies.len(), "anomaly", "anomalies");
+    info(&format!("{total} in the organization's data: {}", counts.join(", ")));
 }
