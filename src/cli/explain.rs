@@ -12,8 +12,7 @@ use std::path::PathBuf;
 /// Options of `explain`.
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
-    /// Snapshot file to read the organization from.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help = super::help::ORG)]
     pub org: Option<PathBuf>,
     /// The member: member id or email.
     #[arg(long, value_name = "EMAIL|ID")]

@@ -3,6 +3,8 @@
 mod collect;
 mod explain;
 mod generate;
+mod help;
+mod manual;
 mod output;
 mod report;
 mod serve;
@@ -26,7 +28,7 @@ pub const EXIT_FINDINGS: u8 = 4;
 
 /// Audits who can reach which Anyscale cloud and project, with which role, and why.
 #[derive(Debug, Parser)]
-#[command(name = "permaudit", version, about, propagate_version = true)]
+#[command(name = "permaudit", version, about, propagate_version = true, after_help = help::PERMAUDIT)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -35,20 +37,31 @@ pub struct Cli {
 /// The top-level commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// The `anyscale user` commands: list-permissions.
-    #[command(subcommand)]
+    /// The `anyscale user` commands: list, get, batch-create, list-permissions.
+    #[command(subcommand, after_help = help::USER)]
     User(user::UserCommand),
     /// Reads the organization from the Anyscale API and writes its snapshot.
+    #[command(after_help = help::COLLECT)]
     Collect(collect::CollectArgs),
     /// Writes the audit reports (list-permissions JSON, CSV, HTML) from one collection, or with
     /// --user-id the one-person offboarding review.
+    #[command(after_help = help::REPORT)]
     Report(report::ReportArgs),
     /// Explains why a member has each role: every path, and what would remain without each one.
+    #[command(after_help = help::EXPLAIN)]
     Explain(explain::ExplainArgs),
     /// Writes a synthetic organization snapshot, deterministic from a seed (for benchmarks and tests).
+    #[command(after_help = help::GENERATE)]
     Generate(generate::GenerateArgs),
     /// Serves the Anyscale HTTP API from a snapshot, for testing clients against a known organization.
+    #[command(after_help = help::SERVE)]
     Serve(serve::ServeArgs),
+    /// Prints the shell completion script of bash, zsh, fish, elvish or PowerShell.
+    #[command(after_help = help::COMPLETIONS)]
+    Completions(manual::CompletionsArgs),
+    /// Prints the manual page, or writes one page per command into a folder.
+    #[command(after_help = help::MAN)]
+    Man(manual::ManArgs),
 }
 
 /// Runs the command line of this process and returns its exit code.
@@ -64,7 +77,7 @@ pub fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(error) if is_broken_pipe(&error) => ExitCode::from(EXIT_OK),
         Err(error) => {
-            eprintln!("Error: {error:#}");
+            eprintln!("Error: {}", describe_error(&error));
             ExitCode::from(if source::is_incomplete(&error) { EXIT_INCOMPLETE } else { EXIT_ERROR })
         }
     }
@@ -79,7 +92,26 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Explain(args) => explain::run(args),
         Command::Generate(args) => generate::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Completions(args) => manual::run_completions(args),
+        Command::Man(args) => manual::run_man(args),
     }
+}
+
+/// Returns an error and its causes on one line, leaving out a cause whose words the line already holds
+/// (an I/O error that a message quotes and also keeps as its source would otherwise show twice).
+pub fn describe_error(error: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in error.chain() {
+        let text = cause.to_string();
+        if text.is_empty() || line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line
 }
 
 /// A closed stdout (`permaudit ... | head`) is not an error.

@@ -14,14 +14,15 @@ use std::time::Instant;
 /// Options of `report`.
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// Snapshot file to read the organization from.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help = super::help::ORG)]
     pub org: Option<PathBuf>,
     /// Directory to write the report files into (created when missing; files are replaced atomically).
     #[arg(long, value_name = "DIR")]
     pub out_dir: PathBuf,
-    /// Writes the one-person offboarding review of this member id instead of the organization report.
-    #[arg(long = "user-id", value_name = "ID")]
+    /// Writes the one-person offboarding review of this member instead of the organization report: a
+    /// member id, or an email (compared case-insensitively; an email shared by several members is
+    /// refused with their ids).
+    #[arg(long = "user-id", value_name = "ID|EMAIL")]
     pub user_id: Option<String>,
     /// Exits with code 4 when the report holds anomalies (for automation).
     #[arg(long)]
@@ -41,19 +42,22 @@ pub fn run(args: ReportArgs) -> anyhow::Result<u8> {
     let collection = &snapshot.collection;
     let written = match args.user_id.as_deref() {
         None => bundle::write_organization(&args.out_dir, &resolution, collection)?,
-        Some(user_id) => bundle::write_person(&args.out_dir, &resolution, collection, user_id)?.with_context(|| {
-            format!(
-                "user `{user_id}` is not a member of organization `{}`; `permaudit user list-permissions` shows member ids",
-                resolution.organization_id()
-            )
-        })?,
+        Some(wanted) => {
+            let member = resolution.find_member(wanted)?.member;
+            let member_id = resolution.index.member_record(member).member_id();
+            bundle::write_person(&args.out_dir, &resolution, collection, member_id)?
+                .with_context(|| format!("member `{member_id}` has no list-permissions entry"))?
+        }
     };
     phase("write", started);
     for path in &written.paths {
         info(&format!("Wrote {}", path.display()));
     }
     if written.anomalies > 0 {
-        info(&format!("{} anomalies in the report (see anomalies.csv)", written.anomalies));
+        info(&format!(
+            "{} in the report (see anomalies.csv)",
+            crate::plural::count(written.anomalies, "anomaly", "anomalies")
+        ));
     }
     // Freeing a large organization piece by piece takes longer than the exit that reclaims it whole.
     std::mem::forget(resolution);

@@ -1,6 +1,7 @@
 //! permaudit's integration tests: one binary, one module per area.
 
 mod browser;
+mod cli;
 mod collect;
 mod emulator;
 mod golden;

@@ -149,7 +149,25 @@ fn a_missing_org_and_an_unknown_user_are_errors() {
     assert!(stderr(&output).contains("--org FILE"));
     let (_, output) = report(&demo_org(), &["--user-id", "usr_nobody"]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(stderr(&output).contains("`usr_nobody` is not a member of organization `org_demo`"));
+    assert!(
+        stderr(&output).contains("`usr_nobody` is neither a member id nor a member email in organization `org_demo`")
+    );
+}
+
+#[test]
+fn the_offboarding_review_finds_a_member_by_email_in_any_case() {
+    let (by_id, output) = report(&demo_org(), &["--user-id", "usr_zoe"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    for wanted in ["zoe@example.com", "ZOE@EXAMPLE.COM", "Zoe@example.com"] {
+        let (by_email, output) = report(&demo_org(), &["--user-id", wanted]);
+        assert!(output.status.success(), "{wanted}: {}", stderr(&output));
+        for name in ["permissions.json", "revocation-plan.csv", "report.html"] {
+            assert_eq!(read(&by_email, name), read(&by_id, name), "{wanted}: {name}");
+        }
+    }
+    let (_, output) = report(&demo_org(), &["--user-id", "KIM@example.com"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("belongs to 2 members (usr_kim_a, usr_kim_b)"), "{}", stderr(&output));
 }
 
 #[test]

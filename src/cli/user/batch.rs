@@ -14,8 +14,7 @@ pub struct BatchCreateArgs {
     /// Path to a YAML file that contains the information for user accounts to be created.
     #[arg(long = "users-file", short = 'f', value_name = "FILE")]
     pub users_file: PathBuf,
-    /// Snapshot file to add the users to (default: the live Anyscale API).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help = crate::cli::help::ORG_TO_WRITE)]
     pub org: Option<PathBuf>,
 }
 

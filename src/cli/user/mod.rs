@@ -6,6 +6,7 @@ mod get;
 mod list;
 mod permissions;
 
+use crate::cli::help;
 use crate::collect::{ApiClient, ApiConfig, DEFAULT_HOST};
 use crate::model::Snapshot;
 use crate::sdk::{CollaboratorType, Filters};
@@ -17,18 +18,21 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
     /// Batch create, as an admin, users without email verification.
-    #[command(hide = true)]
+    #[command(after_help = help::USER_BATCH_CREATE)]
     BatchCreate(batch::BatchCreateArgs),
     /// List users in your organization.
+    #[command(after_help = help::USER_LIST)]
     List(list::ListArgs),
     /// Get details for a single user in your organization.
     ///
     /// Specify the user by --email or --name. At least one is required.
+    #[command(after_help = help::USER_GET)]
     Get(get::GetArgs),
     /// List users and their effective cloud/project permissions across the organization.
     ///
     /// Shows each user's access to clouds and projects, combining both individually granted permissions
     /// and permissions inherited from user groups. Also lists the current organization owners.
+    #[command(after_help = help::USER_LIST_PERMISSIONS)]
     ListPermissions(permissions::ListPermissionsArgs),
 }
 
@@ -64,8 +68,7 @@ impl From<CollaboratorTypeArg> for CollaboratorType {
 /// The filters shared by `user list` and `user get`, and where to read the organization.
 #[derive(Debug, Args)]
 pub struct FilterArgs {
-    /// Snapshot file to read the organization from (default: the live Anyscale API).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help = help::ORG)]
     pub org: Option<PathBuf>,
     /// Filter users by email.
     #[arg(long)]

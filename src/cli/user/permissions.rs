@@ -26,8 +26,7 @@ pub enum PermissionsFormat {
 /// Options of `user list-permissions`, as the official CLI has them.
 #[derive(Debug, Args)]
 pub struct ListPermissionsArgs {
-    /// Snapshot file to read the organization from (default: collect it live from the Anyscale API).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help = crate::cli::help::ORG)]
     pub org: Option<PathBuf>,
     /// Filter to a specific user ID. If not provided, lists permissions for all users.
     #[arg(long = "user-id", visible_alias = "id", value_name = "ID")]
