@@ -315,11 +315,17 @@ fn a_larger_synthetic_organization_renders_the_same_on_one_and_many_threads() {
     assert_eq!(engine(&organization), reference(&organization));
 }
 
-/// Returns `organization` without what a revocation step takes from `member_id`: the member's
-/// membership of a group, or its direct grants on one cloud or project.
+/// Returns `organization` without what a revocation step takes from `member_id`: its `owner` level
+/// (demoted to `collaborator`), its membership of a group, or its direct grants on one cloud or project.
 fn without_holding(organization: &mut Organization, index_ids: (&str, Holding, &OrgIdsOf)) {
     let (member_id, holding, ids) = index_ids;
     match holding {
+        Holding::OwnerLevel => {
+            for member in organization.members.iter_mut().filter(|m| m.member_id() == member_id) {
+                member.permission_level = "collaborator".to_owned();
+                member.base_role = Some(OrgRole::Collaborator);
+            }
+        }
         Holding::Group(group) => {
             let group_id = &ids.groups[group as usize];
             for membership in organization.memberships.iter_mut().filter(|m| &m.group_id.0 == group_id) {
@@ -373,9 +379,33 @@ fn engine_state(organization: &Organization, member_id: &str) -> (bool, BTreeMap
     (access.is_org_owner, roles)
 }
 
-/// Checks every member's plan: the fast planner equals the exhaustive one, no step raises access, and
-/// after every step the planner's account of the member's access is the engine's on the organization
-/// with the revoked holdings removed.
+/// Checks that org ownership goes first: a member who owns the organization through its own level is
+/// demoted in the first step, and while the member is still an org owner every step leaves an owner
+/// group.
+fn check_ownership_goes_first(
+    organization: &Organization,
+    member_id: &str,
+    steps: &[permaudit::report::offboarding::plan::Revocation],
+    ids: &OrgIdsOf,
+) -> Result<(), TestCaseError> {
+    let record = organization.members.iter().find(|member| member.member_id() == member_id).unwrap();
+    let owner_level = record.permission_level == "owner" && !record.is_service_account;
+    prop_assert_eq!(steps.first().map(|step| step.holding) == Some(Holding::OwnerLevel), owner_level);
+    prop_assert!(steps.iter().skip(1).all(|step| step.holding != Holding::OwnerLevel));
+    for step in steps.iter().skip(usize::from(owner_level)).filter(|step| step.outcome.was_org_owner) {
+        let Holding::Group(group) = step.holding else {
+            return Err(TestCaseError::fail(format!("{member_id}: {:?} before ownership ends", step.holding)));
+        };
+        let group_id = &ids.groups[group as usize];
+        let role = organization.groups.iter().find(|g| &g.id.0 == group_id).and_then(|g| g.org_role);
+        prop_assert_eq!(role, Some(OrgRole::Owner), "{}: group {} before ownership ends", member_id, group_id);
+    }
+    Ok(())
+}
+
+/// Checks every member's plan: the fast planner equals the exhaustive one, no step raises access,
+/// ownership goes first, and after every step the planner's account of the member's access is the
+/// engine's on the organization with the revoked holdings removed.
 fn check_plans(organization: &Organization) -> Result<(), TestCaseError> {
     let resolution = resolve(organization);
     let ids = OrgIdsOf::new(&resolution);
@@ -383,6 +413,7 @@ fn check_plans(organization: &Organization) -> Result<(), TestCaseError> {
         let member_id = resolution.index.member_record(access.member).member_id().to_owned();
         let steps = plan(&resolution, access.member);
         prop_assert_eq!(&steps, &plan_by_exhaustive_search(&resolution, access.member), "member {}", member_id);
+        check_ownership_goes_first(organization, &member_id, &steps, &ids)?;
         let (mut is_owner, mut roles) = engine_state(organization, &member_id);
         let mut changed = organization.clone();
         for step in &steps {

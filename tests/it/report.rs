@@ -199,6 +199,58 @@ fn the_revocation_plan_never_raises_access() {
     assert!(steps.last().unwrap().contains("remove from organization"));
 }
 
+/// Returns the rows of a `revocation-plan.csv`, checking its header.
+fn plan_rows(csv_bytes: &[u8]) -> Vec<csv::StringRecord> {
+    let mut reader = csv::Reader::from_reader(csv_bytes);
+    let headers = reader.headers().unwrap().clone();
+    assert_eq!(headers.iter().collect::<Vec<_>>(), permaudit::report::offboarding::PLAN_COLUMNS);
+    reader.records().map(Result::unwrap).collect()
+}
+
+#[test]
+fn the_offboarding_plan_of_an_org_owner_starts_with_the_demotion_and_names_each_call() {
+    let org = repo_path("fixtures/scenarios/offboarding-org-owner/org.json");
+    let (directory, output) = report(&org, &["--user-id", "Olga@Example.com"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let plan = read(&directory, "revocation-plan.csv");
+    assert_golden("fixtures/scenarios/offboarding-org-owner/revocation-plan.csv", &plan);
+    let rows = plan_rows(&plan);
+    let (action, how) = (4, 9);
+    assert_eq!(&rows[0][action], "change permission level");
+    assert!(rows[0][how].starts_with("API: PUT /api/v2/organization_collaborators/idn_olga"), "{:?}", rows[0]);
+    let first_revocation = rows.iter().position(|row| &row[action] == "leave group").unwrap();
+    let naming: Vec<usize> =
+        rows.iter().enumerate().filter(|(_, row)| &row[action] == "name a new owner").map(|(i, _)| i).collect();
+    assert_eq!(naming, [1, 2], "a new owner for dev and sandbox, before any revocation");
+    assert!(naming.iter().all(|&position| position < first_revocation));
+    let scim = rows.iter().find(|row| &row[6] == "ug_sso").unwrap();
+    assert!(scim[how].starts_with("in the identity provider"), "{:?}", scim);
+    for row in &rows {
+        let via_api =
+            (row[how].starts_with("API: ") || row[how].starts_with("CLI: anyscale ")) && row[how].contains(" /api/v2/");
+        assert!(via_api || row[how].starts_with("in the identity provider"), "{:?}", row);
+    }
+    assert_eq!(&rows.last().unwrap()[action], "remove from organization");
+    let html = String::from_utf8(read(&directory, "report.html")).unwrap().replace("&#x2f;", "/");
+    assert!(html.contains("Change the permission level of olga@example.com from owner to collaborator"));
+    assert!(html
+        .contains("DELETE /api/v2/user_groups/ug_admins/members with {&quot;user_ids&quot;: [&quot;usr_olga&quot;]}"));
+    assert!(
+        html.contains("Remove olga@example.com from the organization org_offboarding"),
+        "no \"organization organization\""
+    );
+}
+
+#[test]
+fn an_owner_by_permission_level_alone_is_demoted_first() {
+    let (directory, _) = report(&demo_org(), &["--user-id", "usr_erin"]);
+    let rows = plan_rows(&read(&directory, "revocation-plan.csv"));
+    let actions: Vec<&str> = rows.iter().map(|row| &row[4]).collect();
+    assert_eq!(actions, ["change permission level", "delete direct grant", "remove from organization"]);
+    assert!(rows[0][8].contains("ends org ownership"), "{:?}", rows[0]);
+    assert_eq!(&rows[2][8], "ends the base role (permission_level collaborator since step 1)");
+}
+
 #[test]
 fn the_offboarding_review_names_resources_left_without_an_owner() {
     let (directory, _) = report(&demo_org(), &["--user-id", "usr_ivan"]);

@@ -4,23 +4,38 @@
 //! The plan is ordered so that no step ever raises the member's access (removing a direct `readonly`
 //! on a cloud before the group that it restricts would raise the role, R3), and so that each step
 //! removes as much privilege as possible: org ownership first, then owner, write and read entries.
-//! Grants that give nothing today (dropped by the rules) come last, as clean-up.
+//! Grants that give nothing today (dropped by the rules) come last, as clean-up. Before any
+//! revocation, a step names a new owner for each cloud and project that only the member owns. Every
+//! step says how to carry it out ([`how`]).
 
+pub mod how;
 pub mod plan;
+mod steps;
 
 use super::csv::{neutralise, render, CSV_FORMAT};
 use super::facts;
 use super::summary::CollectionFacts;
-use crate::model::{Collection, DirectLevel, OrgRole, Role};
-use crate::resolve::{describe_source, Anomaly, Entry, MemberAccess, MemberIx, Outcome, Resolution, Source};
-use plan::{Holding, Revocation};
+use crate::model::{Collection, Role};
+use crate::resolve::{describe_source, Anomaly, Entry, MemberAccess, Resolution, Source};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
+pub use steps::Step;
+use steps::Steps;
 
 /// The columns of `revocation-plan.csv`, in order.
-pub const PLAN_COLUMNS: [&str; 9] =
-    ["format", "organization_id", "member_id", "step", "action", "target_type", "target_id", "target_name", "effect"];
+pub const PLAN_COLUMNS: [&str; 10] = [
+    "format",
+    "organization_id",
+    "member_id",
+    "step",
+    "action",
+    "target_type",
+    "target_id",
+    "target_name",
+    "effect",
+    "how",
+];
 
 /// The one-person report, ready for a template.
 #[derive(Debug, Serialize)]
@@ -56,17 +71,6 @@ pub struct EntryRow {
     pub cap: Option<String>,
 }
 
-/// One step of the revocation plan.
-#[derive(Debug, Serialize)]
-pub struct Step {
-    pub number: usize,
-    pub action: &'static str,
-    pub target_type: &'static str,
-    pub target_id: String,
-    pub target_name: String,
-    pub effect: String,
-}
-
 /// A cloud or project whose only explicit owner is the person.
 #[derive(Debug, Serialize)]
 pub struct ResourceRow {
@@ -92,6 +96,7 @@ impl Offboarding {
     ) -> Offboarding {
         let index = &resolution.index;
         let record = index.member_record(access.member);
+        let orphaned = left_without_owner(resolution, access);
         Offboarding {
             collection: CollectionFacts::new(resolution, collection),
             member: PersonFacts {
@@ -104,8 +109,8 @@ impl Offboarding {
                 is_org_owner: access.is_org_owner,
             },
             entries: entry_rows(resolution, access),
-            plan: Steps { resolution, member: access.member }.plan(),
-            left_without_owner: left_without_owner(resolution, access),
+            plan: Steps { resolution, member: access.member, orphaned: &orphaned }.plan(),
+            left_without_owner: orphaned.iter().map(|&entry| resource_row(resolution, entry)).collect(),
             anomalies: anomalies
                 .iter()
                 .map(|anomaly| AnomalyRow { code: anomaly.kind().code(), detail: anomaly.detail(index) })
@@ -128,6 +133,7 @@ impl Offboarding {
                     &neutralise(&step.target_id),
                     &neutralise(&step.target_name),
                     &neutralise(&step.effect),
+                    &neutralise(&step.how),
                 ])?;
             }
             Ok(())
@@ -166,9 +172,8 @@ fn entry_rows(resolution: &Resolution<'_>, access: &MemberAccess) -> Vec<EntryRo
     rows
 }
 
-/// Returns the clouds and projects whose only explicit owner is this member.
-fn left_without_owner(resolution: &Resolution<'_>, access: &MemberAccess) -> Vec<ResourceRow> {
-    let index = &resolution.index;
+/// Returns the clouds and projects whose only explicit owner is this member, in output order.
+fn left_without_owner(resolution: &Resolution<'_>, access: &MemberAccess) -> Vec<Entry> {
     let mut owners: BTreeMap<Entry, usize> = BTreeMap::new();
     for other in &resolution.members {
         for cloud in &other.clouds {
@@ -180,116 +185,28 @@ fn left_without_owner(resolution: &Resolution<'_>, access: &MemberAccess) -> Vec
             }
         }
     }
-    let mut rows = Vec::new();
+    let only_owner = |entry: Entry| owners.get(&entry) == Some(&1);
+    let mut entries = Vec::new();
     for cloud in &access.clouds {
-        if cloud.role == Role::Owner && owners.get(&Entry::Cloud(cloud.cloud)) == Some(&1) {
-            let record = index.cloud_record(cloud.cloud);
-            rows.push(ResourceRow { kind: "cloud", id: record.id.to_string(), name: record.name.clone() });
+        if cloud.role == Role::Owner && only_owner(Entry::Cloud(cloud.cloud)) {
+            entries.push(Entry::Cloud(cloud.cloud));
         }
-        for project in &cloud.projects {
-            if project.role == Role::Owner && owners.get(&Entry::Project(project.project)) == Some(&1) {
-                let record = index.project_record(project.project);
-                rows.push(ResourceRow { kind: "project", id: record.id.to_string(), name: record.name.clone() });
-            }
-        }
+        let projects = cloud.projects.iter().filter(|project| project.role == Role::Owner);
+        entries.extend(projects.map(|project| Entry::Project(project.project)).filter(|&entry| only_owner(entry)));
     }
-    rows
+    entries
 }
 
-/// Turns the planner's revocations into the steps of the report, in words.
-struct Steps<'r, 'a> {
-    resolution: &'r Resolution<'a>,
-    member: MemberIx,
-}
-
-impl<'r, 'a> Steps<'r, 'a> {
-    /// Returns the steps: revocations in a safe order, then the removal from the organization.
-    fn plan(&self) -> Vec<Step> {
-        let revocations = plan::plan(self.resolution, self.member);
-        let mut steps: Vec<Step> =
-            revocations.iter().enumerate().map(|(position, revocation)| self.step(position + 1, revocation)).collect();
-        steps.push(self.final_step(steps.len() + 1));
-        steps
-    }
-
-    fn step(&self, number: usize, revocation: &Revocation) -> Step {
-        let index = &self.resolution.index;
-        let (action, target_type, target_id, target_name) = match revocation.holding {
-            Holding::Group(group) => {
-                let record = index.group_record(group);
-                ("leave group", "group", record.id.to_string(), record.name.clone())
-            }
-            Holding::Direct(Entry::Cloud(cloud)) => {
-                let record = index.cloud_record(cloud);
-                ("delete direct grant", "cloud", record.id.to_string(), record.name.clone())
-            }
-            Holding::Direct(Entry::Project(project)) => {
-                let record = index.project_record(project);
-                ("delete direct grant", "project", record.id.to_string(), record.name.clone())
-            }
-        };
-        let mut effect = self.describe_change(&revocation.outcome);
-        if let Holding::Direct(entry) = revocation.holding {
-            let levels: Vec<&str> = self
-                .resolution
-                .graph
-                .direct_grants(self.member)
-                .filter(|(on, _)| *on == entry)
-                .map(|(_, level)| level)
-                .collect::<std::collections::BTreeSet<DirectLevel>>()
-                .into_iter()
-                .map(DirectLevel::as_str)
-                .collect();
-            effect = format!("direct {}: {effect}", levels.join(", "));
+fn resource_row(resolution: &Resolution<'_>, entry: Entry) -> ResourceRow {
+    let index = &resolution.index;
+    match entry {
+        Entry::Cloud(cloud) => {
+            let record = index.cloud_record(cloud);
+            ResourceRow { kind: "cloud", id: record.id.to_string(), name: record.name.clone() }
         }
-        Step { number, action, target_type, target_id, target_name, effect }
-    }
-
-    fn final_step(&self, number: usize) -> Step {
-        let record = self.resolution.index.member_record(self.member);
-        let effect = match record.level_role() {
-            Some(OrgRole::Owner) if !record.is_service_account => {
-                "ends org ownership (permission_level owner) and all implicit access".to_owned()
-            }
-            Some(role) => format!("ends the base role (permission_level {role})"),
-            None => format!("removes the member record (permission_level `{}`, no base role)", record.permission_level),
-        };
-        Step {
-            number,
-            action: "remove from organization",
-            target_type: "organization",
-            target_id: self.resolution.organization_id().to_owned(),
-            target_name: record.email.clone(),
-            effect,
+        Entry::Project(project) => {
+            let record = index.project_record(project);
+            ResourceRow { kind: "project", id: record.id.to_string(), name: record.name.clone() }
         }
-    }
-
-    /// Returns what a revocation changes, in words, or that nothing does.
-    fn describe_change(&self, outcome: &Outcome) -> String {
-        let index = &self.resolution.index;
-        let name = |entry: Entry| match entry {
-            Entry::Cloud(cloud) => format!("cloud {}", index.cloud_record(cloud).name),
-            Entry::Project(project) => format!("project {}", index.project_record(project).name),
-        };
-        let mut changes = Vec::new();
-        if outcome.was_org_owner && !outcome.is_org_owner {
-            changes.push("ends org ownership".to_owned());
-        }
-        for change in &outcome.changes {
-            match (change.before, change.after) {
-                (Some(role), None) => changes.push(format!("{} {role} -> none", name(change.entry))),
-                (Some(role), Some(new)) => changes.push(format!("{} {role} -> {new}", name(change.entry))),
-                (None, _) => {}
-            }
-        }
-        for change in &outcome.changes {
-            if let (None, Some(role)) = (change.before, change.after) {
-                changes.push(format!("{} none -> {role} (raised until a later step)", name(change.entry)));
-            }
-        }
-        if changes.is_empty() {
-            return "no change to effective access today (clean-up: the grant is redundant or dropped)".to_owned();
-        }
-        changes.join("; ")
     }
 }

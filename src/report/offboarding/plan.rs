@@ -3,6 +3,13 @@
 //! and each step lowers it as much as possible (org ownership first, then owner, write and read
 //! entries). The effect of every step is decided by the engine's own rules, through [`Simulation`].
 //!
+//! An org owner's implicit access is the widest there is, so ownership goes first. A member who owns
+//! the organization through its own `permission_level` is first demoted to `collaborator` (a fixed
+//! first step, since no revocation of a group or a grant can end that ownership); the base role it
+//! keeps goes only with the removal from the organization, after the plan. Ownership through owner
+//! groups ends when the last of them is left: leaving any of them scores above every entry, and the
+//! last one above everything else.
+//!
 //! Only a direct `readonly` on a cloud can raise access when removed (it restricts the other grants
 //! there, R3); every other removal leaves each entry equal or lower. The greedy therefore always finds
 //! a safe step while one exists.
@@ -20,7 +27,7 @@
 
 use crate::model::{DirectLevel, OrgRole, Role};
 use crate::resolve::{
-    BaseSource, CloudIx, Entry, GroupIx, MemberIx, Outcome, Reach, Removal, Resolution, Simulation, Source,
+    BaseSource, Change, CloudIx, Entry, GroupIx, MemberIx, Outcome, Reach, Removal, Resolution, Simulation, Source,
 };
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
@@ -28,6 +35,8 @@ use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 /// One thing a member holds that a step can revoke.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Holding {
+    /// The member's own `permission_level` `owner`, which the step changes to `collaborator`.
+    OwnerLevel,
     /// A group membership: the group's org role and all its grants.
     Group(GroupIx),
     /// The member's direct grant(s) on one cloud or project.
@@ -90,34 +99,40 @@ fn weight(role: Option<Role>) -> i128 {
     }
 }
 
-fn score(outcome: &Outcome) -> Score {
+/// Scores a removal from its outcome. While the member is an org owner, a removal that takes one of
+/// its owner sources is a step towards ending the widest access, so it ranks above every entry even
+/// when other owner sources remain. That bonus never changes while a holding waits: ownership ends
+/// only when the last owner source goes, and the member's own level is no longer `owner` by then.
+fn score(removal: &Removal, outcome: &Outcome) -> Score {
     let ownership = (i128::from(outcome.was_org_owner) - i128::from(outcome.is_org_owner)) << 40;
+    let takes_owner_source = removal.base.iter().any(|base| base.role() == OrgRole::Owner);
+    let towards_ownership = i128::from(outcome.was_org_owner && takes_owner_source) << 39;
     let entries: i128 = outcome.changes.iter().map(|change| weight(change.before) - weight(change.after)).sum();
-    (!outcome.raises(), (ownership + entries).max(0) as u64)
+    (!outcome.raises(), (ownership + towards_ownership + entries).max(0) as u64)
 }
 
 /// Returns the member's revocations in order, found with the priority queue described above.
 pub fn plan(resolution: &Resolution<'_>, member: MemberIx) -> Vec<Revocation> {
-    let reach = resolution.reach(member);
+    let (demotion, reach) = demote(resolution, resolution.reach(member));
     let holdings = Holdings::of(resolution, &reach);
     let simulation = Simulation::new(&reach, resolution.graph.project_parents());
     let level = reach.base.iter().find_map(|base| match base {
         BaseSource::PermissionLevel(role) => Some(*role),
         BaseSource::Group { .. } => None,
     });
-    Planner::new(simulation, holdings, level).run()
+    demotion.into_iter().chain(Planner::new(simulation, holdings, level).run()).collect()
 }
 
 /// Returns the same plan by trying every remaining holding at every step: the slow, obvious reference.
 pub fn plan_by_exhaustive_search(resolution: &Resolution<'_>, member: MemberIx) -> Vec<Revocation> {
-    let reach = resolution.reach(member);
+    let (demotion, reach) = demote(resolution, resolution.reach(member));
     let mut remaining = Holdings::of(resolution, &reach).list;
     let mut simulation = Simulation::new(&reach, resolution.graph.project_parents());
-    let mut steps = Vec::new();
+    let mut steps: Vec<Revocation> = demotion.into_iter().collect();
     while !remaining.is_empty() {
         let mut best: Option<(Score, usize)> = None;
         for (position, (_, removal)) in remaining.iter().enumerate() {
-            let found = score(&simulation.outcome(removal));
+            let found = score(removal, &simulation.outcome(removal));
             if best.is_none_or(|(most, _)| found > most) {
                 best = Some((found, position));
             }
@@ -127,6 +142,42 @@ pub fn plan_by_exhaustive_search(resolution: &Resolution<'_>, member: MemberIx) 
         steps.push(Revocation { holding, outcome: simulation.apply(&removal) });
     }
     steps
+}
+
+/// Returns the demotion of a member who owns the organization through its own `permission_level`, with
+/// what reaches the member afterwards (the level `collaborator` in place of `owner`); otherwise no
+/// step and the reach unchanged. A service account's `owner` level makes no org owner (R1): nothing
+/// to demote.
+fn demote(resolution: &Resolution<'_>, reach: Reach) -> (Option<Revocation>, Reach) {
+    let owner_level = BaseSource::PermissionLevel(OrgRole::Owner);
+    if reach.is_service_account || !reach.base.contains(&owner_level) {
+        return (None, reach);
+    }
+    let parents = resolution.graph.project_parents();
+    let mut demoted = reach.clone();
+    for base in &mut demoted.base {
+        if *base == owner_level {
+            *base = BaseSource::PermissionLevel(OrgRole::Collaborator);
+        }
+    }
+    demoted.normalize();
+    let (before, after) = (Simulation::new(&reach, parents), Simulation::new(&demoted, parents));
+    let outcome = Outcome {
+        was_org_owner: before.is_org_owner(),
+        is_org_owner: after.is_org_owner(),
+        changes: role_changes(&before.roles(), &after.roles()),
+    };
+    (Some(Revocation { holding: Holding::OwnerLevel, outcome }), demoted)
+}
+
+/// Returns every entry whose role differs between two states, in entry order.
+fn role_changes(before: &BTreeMap<Entry, Role>, after: &BTreeMap<Entry, Role>) -> Vec<Change> {
+    let entries: BTreeSet<Entry> = before.keys().chain(after.keys()).copied().collect();
+    entries
+        .into_iter()
+        .map(|entry| Change { entry, before: before.get(&entry).copied(), after: after.get(&entry).copied() })
+        .filter(|change| change.before != change.after)
+        .collect()
 }
 
 /// The holdings that grant one entry at each rank (owner, collaborator, readonly, as the entry's rule
@@ -223,7 +274,8 @@ impl<'s> Planner<'s> {
             return;
         }
         self.versions[position] += 1;
-        let found = score(&self.simulation.outcome(&self.holdings[position].1));
+        let removal = &self.holdings[position].1;
+        let found = score(removal, &self.simulation.outcome(removal));
         self.queue.push((found, Reverse(position), self.versions[position]));
     }
 
