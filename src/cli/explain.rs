@@ -2,10 +2,10 @@
 
 use super::source::load_organization;
 use super::EXIT_OK;
-use crate::report::explain::{explain, Scope};
+use crate::report::explain::{Explanation, Scope};
 use crate::resolve::{resolve, OrgIndex};
 use anyhow::bail;
-use clap::Args;
+use clap::{Args, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -14,7 +14,8 @@ use std::path::PathBuf;
 pub struct ExplainArgs {
     #[arg(long, value_name = "FILE", help = super::help::ORG)]
     pub org: Option<PathBuf>,
-    /// The member: member id or email.
+    /// The member: a member id, or an email (compared case-insensitively; an email shared by several
+    /// members is refused with their ids).
     #[arg(long, value_name = "EMAIL|ID")]
     pub user: String,
     /// Only this cloud (name or id) and its projects.
@@ -23,6 +24,16 @@ pub struct ExplainArgs {
     /// Only this project (name or id), with its cloud.
     #[arg(long, value_name = "NAME|ID")]
     pub project: Option<String>,
+    /// How to print the explanation: text, or JSON with the same content (format permaudit-explain/1).
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    pub format: ExplainFormat,
+}
+
+/// The output formats of `explain`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    Text,
+    Json,
 }
 
 /// Prints the explanation on stdout.
@@ -35,9 +46,13 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<u8> {
         (None, Some(project)) => Scope::Project(find(&resolution.index, project, Kind::Project)?),
         (None, None) => Scope::Everything,
     };
-    let text = explain(&resolution, access, scope);
+    let explanation = Explanation::new(&resolution, access, scope);
+    let output = match args.format {
+        ExplainFormat::Text => explanation.to_text(),
+        ExplainFormat::Json => explanation.to_json(),
+    };
     let mut stdout = std::io::stdout().lock();
-    stdout.write_all(text.as_bytes())?;
+    stdout.write_all(output.as_bytes())?;
     stdout.flush()?;
     Ok(EXIT_OK)
 }

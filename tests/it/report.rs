@@ -277,6 +277,46 @@ fn explain_gives_every_path_and_what_remains_without_each() {
     assert!(text.contains("- group ml (ug_1): collaborator: without it, readonly (unchanged)"));
 }
 
+/// Returns every string value in a JSON document.
+fn strings(value: &serde_json::Value, found: &mut Vec<String>) {
+    match value {
+        serde_json::Value::String(text) => found.push(text.clone()),
+        serde_json::Value::Array(items) => items.iter().for_each(|item| strings(item, found)),
+        serde_json::Value::Object(fields) => fields.values().for_each(|field| strings(field, found)),
+        _ => {}
+    }
+}
+
+#[test]
+fn explain_as_json_has_the_content_of_the_text() {
+    let output = explain(&["--user", "alice@example.com", "--format", "json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_golden("fixtures/demo/golden/explain-usr_alice.json", &output.stdout);
+    let cases: [&[&str]; 5] = [
+        &["--user", "usr_alice"],
+        &["--user", "usr_bob", "--project", "train"],
+        &["--user", "usr_dave", "--cloud", "lab"],
+        &["--user", "usr_carol", "--project", "train"],
+        &["--user", "usr_grace"],
+    ];
+    for args in cases {
+        let text = stdout(&explain(args));
+        let json: serde_json::Value =
+            serde_json::from_slice(&explain(&[args, &["--format", "json"]].concat()).stdout).unwrap();
+        assert_eq!(json["format"], "permaudit-explain/1");
+        let mut found = Vec::new();
+        strings(&json, &mut found);
+        let shown = ["permaudit-explain/1", "everything", "cloud", "project", "collaborator", "unspecified"];
+        for value in found.iter().filter(|value| !shown.contains(&value.as_str())) {
+            assert!(text.contains(value.as_str()), "{args:?}: {value:?} is in the JSON but not in the text:\n{text}");
+        }
+        for line in text.lines().filter(|line| line.trim_start().starts_with("- ") && line.contains("without it, ")) {
+            let (path, without) = line.trim_start()[2..].split_once(": without it, ").unwrap();
+            assert!(found.contains(&path.to_owned()) && found.contains(&without.to_owned()), "{args:?}: {line}");
+        }
+    }
+}
+
 #[test]
 fn explain_narrows_to_a_cloud_or_a_project_by_name_or_id() {
     let by_name = stdout(&explain(&["--user", "usr_bob", "--project", "train"]));
