@@ -4,7 +4,7 @@
 #[derive(Debug, thiserror::Error)]
 pub enum CollectError {
     #[error(
-        "no Anyscale token: set ANYSCALE_CLI_TOKEN, or write {{\"cli_token\": \"...\"}} to ~/.anyscale/credentials.json, or pass `--org FILE` to read a snapshot"
+        "no Anyscale token: set ANYSCALE_CLI_TOKEN, or write {{\"cli_token\": \"...\"}} to ~/.anyscale/credentials.json, or pass `--org FILE` to read a snapshot instead (`collect` always reads live)"
     )]
     MissingToken,
     #[error("cannot read the credentials file `{path}`: {reason}; it must hold {{\"cli_token\": \"...\"}}")]
