@@ -1,0 +1,103 @@
+//! The text of `permaudit check`: a table of the controls (id, severity, status, findings), then the
+//! failures grouped by control, each with its access paths and its fix. Muted findings and those of
+//! `info` controls are counted, not listed: the JSON and CSV formats hold them.
+
+use super::render_chunks;
+use crate::controls::{ControlResult, Evaluation, Status};
+use std::io::{self, Write};
+
+/// Writes the text report.
+pub fn write<W: Write>(mut writer: W, evaluation: &Evaluation<'_, '_>) -> io::Result<()> {
+    let collection = evaluation.collection;
+    let completeness = if collection.complete { "" } else { " (incomplete)" };
+    writeln!(
+        writer,
+        "permaudit check: organization {}, collected at {}{completeness}, evaluated on {}\n",
+        evaluation.resolution.organization_id(),
+        collection.collected_at,
+        evaluation.today
+    )?;
+    write_table(&mut writer, &evaluation.controls)?;
+    write_totals(&mut writer, evaluation)?;
+    let failing: Vec<&ControlResult> =
+        evaluation.controls.iter().filter(|control| control.status == Status::Fail).collect();
+    if !failing.is_empty() {
+        writer.write_all(b"\nFailures\n")?;
+    }
+    for control in failing {
+        write_failures(&mut writer, evaluation, control)?;
+    }
+    writer.flush()
+}
+
+fn write_table<W: Write>(writer: &mut W, controls: &[ControlResult]) -> io::Result<()> {
+    let width = controls.iter().map(|control| control.definition.id.len()).max().unwrap_or(0).max("CONTROL".len());
+    writeln!(
+        writer,
+        "{:<width$}  {:<8}  {:<7}  {:>8}  {:>5}  NOTE",
+        "CONTROL", "SEVERITY", "STATUS", "FINDINGS", "MUTED"
+    )?;
+    for control in controls {
+        let definition = &control.definition;
+        let line = format!(
+            "{:<width$}  {:<8}  {:<7}  {:>8}  {:>5}  {}",
+            definition.id,
+            definition.severity.as_str(),
+            control.status.as_str().to_uppercase(),
+            control.unmuted,
+            control.muted,
+            control.reason.as_deref().unwrap_or("")
+        );
+        writeln!(writer, "{}", line.trim_end())?;
+    }
+    Ok(())
+}
+
+fn write_totals<W: Write>(writer: &mut W, evaluation: &Evaluation<'_, '_>) -> io::Result<()> {
+    let statuses = [Status::Fail, Status::Pass, Status::Info, Status::Muted, Status::Unknown, Status::Skipped];
+    let counts: Vec<String> = statuses
+        .into_iter()
+        .filter_map(|status| {
+            let count = evaluation.controls.iter().filter(|control| control.status == status).count();
+            (count > 0).then(|| format!("{count} {}", status.as_str()))
+        })
+        .collect();
+    let (unmuted, muted) = evaluation.totals();
+    writeln!(
+        writer,
+        "\n{} controls: {}. {unmuted} findings not muted, {muted} muted; findings of info controls and muted ones are listed by --format json or csv.",
+        evaluation.controls.len(),
+        counts.join(", ")
+    )
+}
+
+fn write_failures<W: Write>(
+    writer: &mut W,
+    evaluation: &Evaluation<'_, '_>,
+    control: &ControlResult,
+) -> io::Result<()> {
+    let definition = &control.definition;
+    writeln!(
+        writer,
+        "\n{} ({}): {}, {} failing",
+        definition.id, definition.severity, definition.title, control.unmuted
+    )?;
+    render_chunks(
+        evaluation,
+        &evaluation.findings[control.findings.clone()],
+        |buffer, view| {
+            if view.muted {
+                return Ok(());
+            }
+            writeln!(buffer, "  - {}", view.detail)?;
+            for path in &view.paths {
+                writeln!(buffer, "      path: {path}")?;
+            }
+            if !view.remediation.is_empty() {
+                writeln!(buffer, "      fix: {}", view.remediation)?;
+            }
+            Ok(())
+        },
+        |bytes| writer.write_all(bytes),
+    )
+}
