@@ -345,7 +345,12 @@ controls:
 ",
         defaults.org_owners.min, defaults.org_owners.max, defaults.max_owners_per_cloud
     );
-    for control in CatalogControl::all() {
+    let catalog =
+        super::definition::definitions(&defaults).into_iter().filter_map(|definition| match definition.kind {
+            super::definition::ControlKind::Catalog(control) => Some(control),
+            super::definition::ControlKind::Rule(_) => None,
+        });
+    for control in catalog {
         text.push_str(&format!(
             "  # {}\n  {}:\n    enabled: true\n    severity: {}\n",
             control.title(),

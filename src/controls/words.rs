@@ -362,7 +362,7 @@ fn implicit_owner(
             entry_label(resolution, entry)
         ),
         remediation: format!(
-            "End the org ownership ({}), or name the member or its group in `allow` of rule `{rule}`.",
+            "End the org ownership: {}. Or name the member or its group in `allow` of rule `{rule}`.",
             fixes.join("; ")
         ),
     }
@@ -548,7 +548,7 @@ fn revoke_source(resolution: &Resolution<'_>, entry: Entry, source: Source) -> S
 /// Returns how to remove one source of an org role.
 fn revoke_base(resolution: &Resolution<'_>, base: BaseSource) -> String {
     match base {
-        BaseSource::PermissionLevel(_) => "set the member's permission level to collaborator (the organization collaborators, `/api/v2/organization_collaborators/`, or the console)".to_owned(),
+        BaseSource::PermissionLevel(_) => "set the member's permission level to collaborator in the organization collaborators (`/api/v2/organization_collaborators/`) or the console".to_owned(),
         BaseSource::Group { group, .. } => leave_group(resolution, group),
     }
 }

@@ -2,6 +2,7 @@
 
 mod browser;
 mod collect;
+mod controls;
 mod emulator;
 mod golden;
 mod official_cli;

@@ -4,6 +4,7 @@
 
 use super::render_chunks;
 use crate::controls::{ControlResult, Evaluation, Status};
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 /// Writes the text report.
@@ -13,8 +14,8 @@ pub fn write<W: Write>(mut writer: W, evaluation: &Evaluation<'_, '_>) -> io::Re
     writeln!(
         writer,
         "permaudit check: organization {}, collected at {}{completeness}, evaluated on {}\n",
-        evaluation.resolution.organization_id(),
-        collection.collected_at,
+        printable(evaluation.resolution.organization_id()),
+        printable(&collection.collected_at),
         evaluation.today
     )?;
     write_table(&mut writer, &evaluation.controls)?;
@@ -89,15 +90,53 @@ fn write_failures<W: Write>(
             if view.muted {
                 return Ok(());
             }
-            writeln!(buffer, "  - {}", view.detail)?;
+            writeln!(buffer, "  - {}", printable(&view.detail))?;
             for path in &view.paths {
-                writeln!(buffer, "      path: {path}")?;
+                writeln!(buffer, "      path: {}", printable(path))?;
             }
             if !view.remediation.is_empty() {
-                writeln!(buffer, "      fix: {}", view.remediation)?;
+                writeln!(buffer, "      fix: {}", printable(&view.remediation))?;
             }
             Ok(())
         },
         |bytes| writer.write_all(bytes),
     )
+}
+
+/// Returns `text` with every control character written as an escape (`\t`, `\u{1b}`), so that a value
+/// from the data can neither break a line of the report nor send a terminal an escape sequence.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unprintable) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(
+                |character| {
+                    if is_unprintable(character) {
+                        character.escape_default().to_string()
+                    } else {
+                        character.to_string()
+                    }
+                },
+            )
+            .collect(),
+    )
+}
+
+/// Returns true for the control characters (C0, DEL, C1) and the line and paragraph separators.
+fn is_unprintable(character: char) -> bool {
+    character.is_control() || matches!(character, '\u{2028}' | '\u{2029}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::printable;
+
+    #[test]
+    fn control_characters_are_shown_escaped() {
+        assert_eq!(printable("\tTabbed \u{1b}[31mred\r"), "\\tTabbed \\u{1b}[31mred\\r");
+        assert_eq!(printable("Iván\u{2028}"), "Iván\\u{2028}");
+        assert_eq!(printable("plain"), "plain");
+    }
 }
