@@ -559,3 +559,12 @@ fn check_reads_only_its_snapshot() {
     assert_eq!(output.status.code(), Some(1), "without --org and a token there is nothing to read");
     assert!(stderr(&output).contains("--org FILE"), "{}", stderr(&output));
 }
+
+#[test]
+fn the_documented_controls_are_the_catalog() {
+    let documentation = std::fs::read_to_string(repo_path("docs/controls.md")).unwrap();
+    for definition in permaudit::controls::definition::definitions(&Policy::default()) {
+        let row = format!("| `{}` | {} | {} |", definition.id, definition.title, definition.severity);
+        assert!(documentation.contains(&row), "docs/controls.md lacks the row {row}");
+    }
+}
