@@ -19,8 +19,10 @@ pub enum Evidence {
     ImplicitOwner { member: MemberIx, entry: Entry, limit: Option<Role> },
     /// A member's direct grants on one cloud or project.
     DirectGrants { member: MemberIx, entry: Entry },
-    /// A member as a whole (its email, its standing).
-    Member { member: MemberIx },
+    /// A member whose email is outside the allowed domains.
+    ForeignEmail { member: MemberIx },
+    /// A member with a base role and no access, long after joining.
+    StaleMember { member: MemberIx },
     /// A cloud or project that no member explicitly owns.
     NoOwner { entry: Entry },
     /// A cloud with more explicit owners than allowed.
@@ -88,7 +90,8 @@ impl Evidence {
             | Evidence::Entry { member, .. }
             | Evidence::ImplicitOwner { member, .. }
             | Evidence::DirectGrants { member, .. }
-            | Evidence::Member { member } => std::slice::from_ref(member),
+            | Evidence::ForeignEmail { member }
+            | Evidence::StaleMember { member } => std::slice::from_ref(member),
             Evidence::Anomaly(position) => anomaly(resolution, *position).map_or(&[], Anomaly::members),
             Evidence::NoOwner { .. } | Evidence::Exemption(_) => &[],
         }
@@ -102,7 +105,7 @@ impl Evidence {
             | Evidence::ImplicitOwner { entry, .. }
             | Evidence::DirectGrants { entry, .. }
             | Evidence::NoOwner { entry } => Some(entry_resource(*entry)),
-            Evidence::Member { .. } => None,
+            Evidence::ForeignEmail { .. } | Evidence::StaleMember { .. } => None,
             Evidence::CloudOwners { cloud, .. } => Some(Resource::Cloud(*cloud)),
             Evidence::Anomaly(position) => anomaly(resolution, *position).and_then(anomaly_resource),
             Evidence::Exemption(position) => Some(Resource::Exemption(*position)),

@@ -3,8 +3,9 @@
 //! ownership), a sentence, and the concrete fix.
 
 use super::catalog::capitalized;
+use super::checks::joined_on;
 use super::definition::ControlKind;
-use super::evaluate::Evaluation;
+use super::evaluate::{Evaluation, ExemptionState};
 use super::finding::{anomaly, Evidence, Finding, FindingStatus, Resource};
 use crate::model::{GroupSource, OrgRole, Role, Severity};
 use crate::resolve::{
@@ -146,7 +147,8 @@ impl<'r, 'a: 'r> Evaluation<'r, 'a> {
                 implicit_owner(resolution, *member, *entry, *limit, &control.definition.id)
             }
             Evidence::DirectGrants { member, entry } => direct_grants(resolution, *member, *entry),
-            Evidence::Member { member } => self.member_words(finding, *member, template),
+            Evidence::ForeignEmail { member } => self.foreign_email(*member, template),
+            Evidence::StaleMember { member } => self.stale_member(*member, template),
             Evidence::NoOwner { entry } => no_owner(resolution, *entry),
             Evidence::CloudOwners { cloud, owners } => self.cloud_owners(*cloud, owners, template),
             Evidence::Anomaly(position) => anomaly_words(resolution, *position, template),
@@ -172,28 +174,31 @@ impl<'r, 'a: 'r> Evaluation<'r, 'a> {
         }
     }
 
-    fn member_words(&self, finding: &Finding, member: MemberIx, template: &str) -> Words {
+    fn foreign_email(&self, member: MemberIx, template: &str) -> Words {
+        let record = self.resolution.index.member_record(member);
+        let domains: Vec<&str> = self.policy.allowed_email_domains.iter().map(|pattern| pattern.as_str()).collect();
+        let detail = format!("`{}` is not an address of the allowed domains ({})", record.email, domains.join(", "));
+        self.member_words(member, detail, template)
+    }
+
+    fn stale_member(&self, member: MemberIx, template: &str) -> Words {
+        let record = self.resolution.index.member_record(member);
+        let joined = joined_on(&record.created_at);
+        let days = joined.map_or(0, |joined| (self.today - joined).num_days());
+        let detail = format!(
+            "`{}` joined on {} ({days} days before {}) and has a base role but no access to any cloud",
+            record.email,
+            joined.map_or_else(String::new, |joined| joined.to_string()),
+            self.today
+        );
+        self.member_words(member, detail, template)
+    }
+
+    /// Returns the words of a finding about a member as a whole: its org role and where it comes from.
+    fn member_words(&self, member: MemberIx, detail: String, template: &str) -> Words {
         let resolution = self.resolution;
-        let record = resolution.index.member_record(member);
         let access = &resolution.members[member as usize];
         let paths = access.base.iter().map(|&base| format!("org role: {}", describe_base(&resolution.index, base)));
-        let detail = match self.control_of(finding).definition.kind {
-            ControlKind::Catalog(super::catalog::CatalogControl::Builtin(super::catalog::Builtin::StaleMember)) => {
-                let joined = super::checks::joined_on(&record.created_at);
-                let days = joined.map_or(0, |joined| (self.today - joined).num_days());
-                format!(
-                    "`{}` joined on {} ({days} days before {}) and has a base role but no access to any cloud",
-                    record.email,
-                    joined.map_or_else(String::new, |joined| joined.to_string()),
-                    self.today
-                )
-            }
-            ControlKind::Catalog(_) | ControlKind::Rule(_) => {
-                let domains: Vec<&str> =
-                    self.policy.allowed_email_domains.iter().map(|pattern| pattern.as_str()).collect();
-                format!("`{}` is not an address of the allowed domains ({})", record.email, domains.join(", "))
-            }
-        };
         Words { role: Some(org_role(access)), paths: paths.collect(), detail, remediation: template.to_owned() }
     }
 
@@ -231,7 +236,7 @@ impl<'r, 'a: 'r> Evaluation<'r, 'a> {
             .collect::<Vec<_>>();
         let scope = if scope.is_empty() { "every finding".to_owned() } else { scope.join(", ") };
         let what = match self.exemption_states.get(position as usize) {
-            Some(super::evaluate::ExemptionState::Expired) => {
+            Some(ExemptionState::Expired) => {
                 format!("expired on {}; the findings it covers are no longer muted", exemption.expires)
             }
             _ => "matches no finding".to_owned(),

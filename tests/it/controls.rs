@@ -568,3 +568,30 @@ fn the_documented_controls_are_the_catalog() {
         assert!(documentation.contains(&row), "docs/controls.md lacks the row {row}");
     }
 }
+
+#[test]
+fn check_runs_live_when_no_snapshot_is_given() {
+    let server = crate::emulator::Emulator::demo(&[]);
+    let home = tempfile::tempdir().unwrap();
+    let live = std::process::Command::new(env!("CARGO_BIN_EXE_permaudit"))
+        .args(["check", "--format", "json", "--today", "2026-12-01"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .env("ANYSCALE_HOST", &server.base)
+        .env("ANYSCALE_CLI_TOKEN", crate::emulator::TOKEN)
+        .output()
+        .unwrap();
+    assert_eq!(live.status.code(), Some(4), "{}", stderr(&live));
+    let offline = check(&["--org", demo_org().to_str().unwrap(), "--format", "json"]);
+    let parse = |output: &Output| -> serde_json::Value { serde_json::from_slice(&output.stdout).unwrap() };
+    let (live, offline) = (parse(&live), parse(&offline));
+    assert_eq!(live["controls"], offline["controls"]);
+    let sorted = |document: &serde_json::Value| {
+        let mut findings: Vec<String> =
+            document["findings"].as_array().unwrap().iter().map(|f| f.to_string()).collect();
+        findings.sort();
+        findings
+    };
+    assert_eq!(sorted(&live), sorted(&offline), "the same findings, live or from the snapshot");
+}

@@ -38,7 +38,7 @@ pub fn email_domain(resolution: &Resolution<'_>, policy: &Policy, access: &Membe
     if allowed {
         Vec::new()
     } else {
-        vec![Evidence::Member { member: access.member }]
+        vec![Evidence::ForeignEmail { member: access.member }]
     }
 }
 
@@ -59,7 +59,7 @@ pub fn stale(resolution: &Resolution<'_>, policy: &Policy, today: NaiveDate, acc
     let record = resolution.index.member_record(access.member);
     match joined_on(&record.created_at) {
         Some(joined) if (today - joined).num_days() > i64::from(limit) => {
-            vec![Evidence::Member { member: access.member }]
+            vec![Evidence::StaleMember { member: access.member }]
         }
         Some(_) | None => Vec::new(),
     }
