@@ -80,6 +80,8 @@ pub struct Evaluation<'r, 'a> {
     pub findings: Vec<Finding>,
     /// One state per exemption, in file order.
     pub exemption_states: Vec<ExemptionState>,
+    /// How many org owners the organization has (findings about ownership name it).
+    pub org_owners: usize,
 }
 
 /// What one evaluation reads.
@@ -124,6 +126,7 @@ pub fn evaluate<'r, 'a>(request: Request<'r, 'a>) -> Evaluation<'r, 'a> {
         controls,
         findings,
         exemption_states: states,
+        org_owners: request.resolution.org_owners().count(),
     }
 }
 

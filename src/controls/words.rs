@@ -149,7 +149,7 @@ impl<'r, 'a: 'r> Evaluation<'r, 'a> {
             Evidence::DirectGrants { member, entry } => direct_grants(resolution, *member, *entry),
             Evidence::ForeignEmail { member } => self.foreign_email(*member, template),
             Evidence::StaleMember { member } => self.stale_member(*member, template),
-            Evidence::NoOwner { entry } => no_owner(resolution, *entry),
+            Evidence::NoOwner { entry } => no_owner(resolution, *entry, self.org_owners),
             Evidence::CloudOwners { cloud, owners } => self.cloud_owners(*cloud, owners, template),
             Evidence::Anomaly(position) => anomaly_words(resolution, *position, template),
             Evidence::Exemption(position) => self.exemption_words(*position, &control.definition.remediation),
@@ -421,8 +421,7 @@ fn service_account_record(resolution: &Resolution<'_>, member: MemberIx) -> Word
     }
 }
 
-fn no_owner(resolution: &Resolution<'_>, entry: Entry) -> Words {
-    let owners = resolution.org_owners().count();
+fn no_owner(resolution: &Resolution<'_>, entry: Entry, owners: usize) -> Words {
     let label = entry_label(resolution, entry);
     let index = &resolution.index;
     let remediation = match entry {
@@ -581,6 +580,9 @@ fn steps(fixes: &[String]) -> String {
 
 /// Fills a control's remediation with a finding's ids: `{cloud_id}` and `{project_id}`.
 fn fill(resolution: &Resolution<'_>, template: &str, entry: Option<Entry>) -> String {
+    if !template.contains('{') {
+        return template.to_owned();
+    }
     let index = &resolution.index;
     let (cloud, project) = match entry {
         Some(Entry::Cloud(cloud)) => (Some(cloud), None),

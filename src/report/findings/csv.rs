@@ -44,11 +44,9 @@ pub fn write<W: Write>(mut writer: W, evaluation: &Evaluation<'_, '_>) -> io::Re
     ];
     writer.write_all(&render(|csv| csv.write_record(FINDING_COLUMNS))?)?;
     render_chunks(
-        evaluation,
         &evaluation.findings,
-        |buffer, view| {
-            buffer.extend_from_slice(&render(|csv| csv.write_record(row(&head, view)))?);
-            Ok(())
+        |chunk| {
+            render(|csv| chunk.iter().try_for_each(|finding| csv.write_record(row(&head, &evaluation.view(finding)))))
         },
         |bytes| writer.write_all(bytes),
     )?;

@@ -2,10 +2,11 @@
 //! collection, the day it was evaluated on, every control with its status, every exemption with what
 //! became of it, and every finding with its members, resource, role, paths and remediation.
 
-use super::{render_chunks, state_name};
+use super::{render_chunks, render_views, state_name};
 use crate::controls::{Evaluation, ExemptionState, Status};
 use crate::model::Severity;
 use serde::Serialize;
+use serde_json::ser::Formatter;
 use std::io::{self, Write};
 
 /// The format version of `findings.json`.
@@ -88,12 +89,12 @@ pub fn write<W: Write>(mut writer: W, evaluation: &Evaluation<'_, '_>) -> io::Re
     writer.write_all(b"  \"findings\": [")?;
     let mut first = true;
     render_chunks(
-        evaluation,
         &evaluation.findings,
-        |buffer, view| {
-            buffer.extend_from_slice(b",\n    ");
-            indented(buffer, &serde_json::to_vec_pretty(view).map_err(io::Error::other)?, 4);
-            Ok(())
+        |chunk| {
+            render_views(evaluation, chunk, |buffer, view| {
+                buffer.extend_from_slice(b",\n    ");
+                pretty_at(buffer, view, 2)
+            })
         },
         |bytes| {
             // Every finding starts with ","; the very first one drops it.
@@ -112,19 +113,83 @@ fn field<W: Write, T: Serialize + ?Sized>(writer: &mut W, key: &str, value: &T) 
     line.extend_from_slice(b"  ");
     line.extend_from_slice(&serde_json::to_vec(key).map_err(io::Error::other)?);
     line.extend_from_slice(b": ");
-    indented(&mut line, &serde_json::to_vec_pretty(value).map_err(io::Error::other)?, 2);
+    pretty_at(&mut line, value, 1)?;
     line.extend_from_slice(b",\n");
     writer.write_all(&line)
 }
 
-/// Appends pretty JSON shifted right by `spaces` (JSON strings hold no raw newline, so every newline
-/// of the text starts a line of the document).
-fn indented(out: &mut Vec<u8>, json: &[u8], spaces: usize) {
-    for &byte in json {
-        out.push(byte);
-        if byte == b'\n' {
-            out.extend(std::iter::repeat_n(b' ', spaces));
+/// Appends `value` pretty-printed (indent 2) as it reads at `depth` in the document.
+fn pretty_at<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T, depth: usize) -> io::Result<()> {
+    let mut serializer = serde_json::Serializer::with_formatter(out, Nested { depth, has_value: false });
+    value.serialize(&mut serializer).map_err(io::Error::other)
+}
+
+/// serde_json's pretty printer (indent 2), started at a depth: a value nested in the document prints
+/// as it would in the whole, without printing it apart and shifting its lines.
+struct Nested {
+    depth: usize,
+    has_value: bool,
+}
+
+impl Nested {
+    fn newline<W: ?Sized + Write>(&self, writer: &mut W) -> io::Result<()> {
+        writer.write_all(b"\n")?;
+        (0..self.depth).try_for_each(|_| writer.write_all(b"  "))
+    }
+}
+
+impl Formatter for Nested {
+    fn begin_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        writer.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.newline(writer)?;
         }
+        writer.write_all(b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, writer: &mut W, first: bool) -> io::Result<()> {
+        if !first {
+            writer.write_all(b",")?;
+        }
+        self.newline(writer)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _writer: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        writer.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.newline(writer)?;
+        }
+        writer.write_all(b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, writer: &mut W, first: bool) -> io::Result<()> {
+        self.begin_array_value(writer, first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        writer.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _writer: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
     }
 }
 
@@ -203,4 +268,18 @@ fn exemptions<'e>(evaluation: &'e Evaluation<'_, '_>) -> Vec<ExemptionEntry<'e>>
             },
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pretty_at;
+
+    #[test]
+    fn nested_values_print_as_serde_json_prints_them_shifted() {
+        let value = serde_json::json!({"a": [1, {"b": []}], "c": {}, "d": "x"});
+        let mut nested = Vec::new();
+        pretty_at(&mut nested, &value, 2).unwrap();
+        let shifted = serde_json::to_string_pretty(&value).unwrap().replace('\n', "\n    ");
+        assert_eq!(String::from_utf8(nested).unwrap(), shifted);
+    }
 }

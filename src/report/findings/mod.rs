@@ -18,27 +18,30 @@ const CHUNK: usize = 1024;
 /// Renders `findings` in parallel chunks, each through `render` into one buffer, and hands the buffers
 /// to `write` in order: the bytes are those of rendering the findings one after another.
 pub(crate) fn render_chunks(
-    evaluation: &Evaluation<'_, '_>,
     findings: &[Finding],
-    render: impl Fn(&mut Vec<u8>, &FindingView<'_>) -> io::Result<()> + Sync,
+    render: impl Fn(&[Finding]) -> io::Result<Vec<u8>> + Sync,
     mut write: impl FnMut(&[u8]) -> io::Result<()>,
 ) -> io::Result<()> {
     for window in findings.chunks(CHUNK * 32) {
-        let rendered: Vec<io::Result<Vec<u8>>> = window
-            .par_chunks(CHUNK)
-            .map(|chunk| {
-                let mut buffer = Vec::with_capacity(chunk.len() * 512);
-                for finding in chunk {
-                    render(&mut buffer, &evaluation.view(finding))?;
-                }
-                Ok(buffer)
-            })
-            .collect();
+        let rendered: Vec<io::Result<Vec<u8>>> = window.par_chunks(CHUNK).map(&render).collect();
         for buffer in rendered {
             write(&buffer?)?;
         }
     }
     Ok(())
+}
+
+/// Renders each finding of a chunk in words through `render`, into one buffer.
+pub(crate) fn render_views(
+    evaluation: &Evaluation<'_, '_>,
+    chunk: &[Finding],
+    render: impl Fn(&mut Vec<u8>, &FindingView<'_>) -> io::Result<()>,
+) -> io::Result<Vec<u8>> {
+    let mut buffer = Vec::with_capacity(chunk.len() * 512);
+    for finding in chunk {
+        render(&mut buffer, &evaluation.view(finding))?;
+    }
+    Ok(buffer)
 }
 
 /// Returns an exemption's state as reports name it: `active`, `expired` or `unused`.

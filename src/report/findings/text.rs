@@ -2,7 +2,7 @@
 //! failures grouped by control, each with its access paths and its fix. Muted findings and those of
 //! `info` controls are counted, not listed: the JSON and CSV formats hold them.
 
-use super::render_chunks;
+use super::{render_chunks, render_views};
 use crate::controls::{ControlResult, Evaluation, Status};
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -84,20 +84,21 @@ fn write_failures<W: Write>(
         definition.id, definition.severity, definition.title, control.unmuted
     )?;
     render_chunks(
-        evaluation,
         &evaluation.findings[control.findings.clone()],
-        |buffer, view| {
-            if view.muted {
-                return Ok(());
-            }
-            writeln!(buffer, "  - {}", printable(&view.detail))?;
-            for path in &view.paths {
-                writeln!(buffer, "      path: {}", printable(path))?;
-            }
-            if !view.remediation.is_empty() {
-                writeln!(buffer, "      fix: {}", printable(&view.remediation))?;
-            }
-            Ok(())
+        |chunk| {
+            render_views(evaluation, chunk, |buffer, view| {
+                if view.muted {
+                    return Ok(());
+                }
+                writeln!(buffer, "  - {}", printable(&view.detail))?;
+                for path in &view.paths {
+                    writeln!(buffer, "      path: {}", printable(path))?;
+                }
+                if !view.remediation.is_empty() {
+                    writeln!(buffer, "      fix: {}", printable(&view.remediation))?;
+                }
+                Ok(())
+            })
         },
         |bytes| writer.write_all(bytes),
     )
