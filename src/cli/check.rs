@@ -18,13 +18,13 @@ use std::time::Instant;
 const AFTER_HELP: &str = "\
 Examples:
   permaudit check --org snapshot.json
-  permaudit check --org snapshot.json --policy policy.yaml --exemptions exemptions.yaml --fail-on medium
-  permaudit check --org snapshot.json --format junit --output-file permaudit.xml
+  permaudit check --org snapshot.json --policy policy.yaml --exemptions exemptions.yaml
+  permaudit check --org snapshot.json --fail-on medium --format junit --output-file permaudit.xml
   permaudit check --print-default-policy > policy.yaml
 
 Exit codes:
   0  no finding that no exemption mutes reaches --fail-on
-  1  error: unreadable or invalid snapshot, policy or exemptions (the message names the line and the key)
+  1  error: an unreadable or invalid snapshot, policy or exemptions file
   2  command-line usage error
   3  the collection is incomplete: controls on missing data are unknown (3 wins over 4)
   4  a finding that no exemption mutes reaches --fail-on";
