@@ -98,7 +98,8 @@ pub fn evaluate<'r, 'a>(request: Request<'r, 'a>) -> Evaluation<'r, 'a> {
     let definitions = definitions(request.policy);
     let inputs = Inputs { resolution: request.resolution, policy: request.policy, today: request.today };
     let mut evidence = checks::run(&inputs, &definitions);
-    let mut findings = Vec::new();
+    let total = evidence.iter().map(Vec::len).sum::<usize>() + request.exemptions.list.len();
+    let mut findings = Vec::with_capacity(total);
     let mut ranges = Vec::with_capacity(definitions.len());
     let mut matched = vec![0usize; request.exemptions.list.len()];
     for (control, items) in evidence.iter_mut().enumerate() {
