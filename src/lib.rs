@@ -9,6 +9,7 @@ pub mod atomic;
 pub mod cli;
 pub mod collect;
 pub mod compat;
+pub mod controls;
 pub mod model;
 pub mod plural;
 pub mod report;

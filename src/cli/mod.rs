@@ -1,6 +1,8 @@
 //! Command-line interface: clap argument structs and one function per command.
 
+mod check;
 mod collect;
+mod controls;
 mod explain;
 mod generate;
 mod help;
@@ -23,7 +25,8 @@ pub const EXIT_USAGE: u8 = 2;
 /// Exit code of incomplete data: a collection gave up on some endpoint after its retries (or a report
 /// was made from an incomplete snapshot). No result is reported as complete.
 pub const EXIT_INCOMPLETE: u8 = 3;
-/// Exit code of `report --fail-on-anomalies` when the report holds anomalies (the files are written).
+/// Exit code of findings: `check` (or `report --fail-on`) found a finding, not muted, at or above the
+/// threshold, or `report --fail-on-anomalies` found anomalies (the files are written).
 pub const EXIT_FINDINGS: u8 = 4;
 
 /// Audits who can reach which Anyscale cloud and project, with which role, and why.
@@ -50,6 +53,8 @@ pub enum Command {
     /// Explains why a member has each role: every path, and what would remain without each one.
     #[command(after_help = help::EXPLAIN)]
     Explain(explain::ExplainArgs),
+    /// Runs the controls of a policy (pass/fail checks with severities and exemptions) for CI gates.
+    Check(check::CheckArgs),
     /// Writes a synthetic organization snapshot, deterministic from a seed (for benchmarks and tests).
     #[command(after_help = help::GENERATE)]
     Generate(generate::GenerateArgs),
@@ -90,6 +95,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Collect(args) => collect::run(args),
         Command::Report(args) => report::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Check(args) => check::run(args),
         Command::Generate(args) => generate::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Completions(args) => manual::run_completions(args),

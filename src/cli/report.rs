@@ -1,11 +1,14 @@
 //! `permaudit report`: from one collection, the audit report directory (list-permissions JSON, CSV,
 //! HTML), or with `--user-id` the one-person offboarding review.
 
+use super::controls::{ControlsArgs, FailOn, Settings};
 use super::output::{info, phase, start_clock};
 use super::source::load_organization;
 use super::{EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK};
-use crate::report::bundle;
-use crate::resolve::resolve;
+use crate::controls::{evaluate, Request};
+use crate::model::{Collection, Severity};
+use crate::report::bundle::{self, Written};
+use crate::resolve::{resolve, Resolution};
 use anyhow::Context;
 use clap::Args;
 use std::path::PathBuf;
@@ -22,16 +25,22 @@ pub struct ReportArgs {
     /// Writes the one-person offboarding review of this member instead of the organization report: a
     /// member id, or an email (compared case-insensitively; an email shared by several members is
     /// refused with their ids).
-    #[arg(long = "user-id", value_name = "ID|EMAIL")]
+    #[arg(long = "user-id", value_name = "ID|EMAIL", conflicts_with_all = ["policy", "exemptions", "fail_on"])]
     pub user_id: Option<String>,
     /// Exits with code 4 when the report holds anomalies (for automation).
     #[arg(long)]
     pub fail_on_anomalies: bool,
+    #[command(flatten)]
+    pub controls: ControlsArgs,
+    /// Exits with code 4 when a finding of the controls, not muted, reaches this severity.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<FailOn>,
 }
 
-/// Writes the report and returns the exit code: incomplete data (3) wins over anomalies (4).
+/// Writes the report and returns the exit code: incomplete data (3) wins over findings (4).
 pub fn run(args: ReportArgs) -> anyhow::Result<u8> {
     start_clock();
+    let settings = args.controls.settings()?;
     let started = Instant::now();
     let snapshot = load_organization(args.org.as_deref())?;
     phase("read", started);
@@ -40,13 +49,14 @@ pub fn run(args: ReportArgs) -> anyhow::Result<u8> {
     phase("resolve", started);
     let started = Instant::now();
     let collection = &snapshot.collection;
-    let written = match args.user_id.as_deref() {
-        None => bundle::write_organization(&args.out_dir, &resolution, collection)?,
+    let (written, fails) = match args.user_id.as_deref() {
+        None => organization_report(&args, &settings, &resolution, collection)?,
         Some(wanted) => {
             let member = resolution.find_member(wanted)?.member;
             let member_id = resolution.index.member_record(member).member_id();
-            bundle::write_person(&args.out_dir, &resolution, collection, member_id)?
-                .with_context(|| format!("member `{member_id}` has no list-permissions entry"))?
+            let written = bundle::write_person(&args.out_dir, &resolution, collection, member_id)?
+                .with_context(|| format!("member `{member_id}` has no list-permissions entry"))?;
+            (written, false)
         }
     };
     phase("write", started);
@@ -63,13 +73,40 @@ pub fn run(args: ReportArgs) -> anyhow::Result<u8> {
     std::mem::forget(resolution);
     let complete = snapshot.collection.complete;
     std::mem::forget(snapshot);
-    Ok(exit_code(complete, written.anomalies, args.fail_on_anomalies))
+    let anomalies = args.fail_on_anomalies && written.anomalies > 0;
+    Ok(exit_code(complete, anomalies || fails))
 }
 
-fn exit_code(complete: bool, anomalies: usize, fail_on_anomalies: bool) -> u8 {
+/// Runs the controls, writes the organization's report, and says whether a finding reaches `--fail-on`.
+fn organization_report(
+    args: &ReportArgs,
+    settings: &Settings,
+    resolution: &Resolution<'_>,
+    collection: &Collection,
+) -> anyhow::Result<(Written, bool)> {
+    let request = Request {
+        resolution,
+        collection,
+        policy: &settings.policy,
+        exemptions: &settings.exemptions,
+        today: settings.today,
+    };
+    let evaluation = evaluate(request);
+    let written = bundle::write_organization(&args.out_dir, &evaluation)?;
+    let (unmuted, muted) = evaluation.totals();
+    if unmuted + muted > 0 {
+        info(&format!("{unmuted} findings of the controls, {muted} muted (see findings.csv)"));
+    }
+    let fails = args.fail_on.is_some_and(|threshold| evaluation.fails_at(Severity::from(threshold)));
+    // Freeing a large evaluation piece by piece takes longer than the exit that reclaims it whole.
+    std::mem::forget(evaluation);
+    Ok((written, fails))
+}
+
+fn exit_code(complete: bool, findings: bool) -> u8 {
     if !complete {
         EXIT_INCOMPLETE
-    } else if fail_on_anomalies && anomalies > 0 {
+    } else if findings {
         EXIT_FINDINGS
     } else {
         EXIT_OK

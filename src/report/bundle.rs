@@ -4,13 +4,16 @@
 
 use super::csv as csv_report;
 use super::directory::{
-    DirectoryError, ReportDirectory, ANOMALIES_CSV, PERMISSIONS_CSV, PERMISSIONS_JSON, REPORT_HTML, REVOCATION_CSV,
+    DirectoryError, ReportDirectory, ANOMALIES_CSV, FINDINGS_CSV, FINDINGS_JSON, PERMISSIONS_CSV, PERMISSIONS_JSON,
+    REPORT_HTML, REVOCATION_CSV,
 };
 use super::facts::AnomalyLookup;
+use super::findings::{self, html::ControlsSection};
 use super::html::{self, data, HtmlError};
 use super::offboarding::Offboarding;
 use super::permissions::PermissionsDocument;
 use super::summary::Summary;
+use crate::controls::Evaluation;
 use crate::model::Collection;
 use crate::resolve::{Anomaly, MemberAccess, Resolution};
 use std::io::Write;
@@ -32,20 +35,22 @@ pub struct Written {
     pub anomalies: usize,
 }
 
-/// Writes the organization's report files into `directory`.
-pub fn write_organization(
-    directory: &Path,
-    resolution: &Resolution<'_>,
-    collection: &Collection,
-) -> Result<Written, ReportError> {
+/// Writes the organization's report files into `directory`, with the findings of `evaluation` (the
+/// controls run over the same resolution and collection).
+pub fn write_organization(directory: &Path, evaluation: &Evaluation<'_, '_>) -> Result<Written, ReportError> {
+    let (resolution, collection) = (evaluation.resolution, evaluation.collection);
     let mut report = ReportDirectory::create(directory)?;
     let members: Vec<&MemberAccess> = resolution.members.iter().collect();
     let document = PermissionsDocument::new(resolution);
     let anomalies: Vec<&Anomaly> = resolution.anomalies.iter().collect();
-    let page = html::render_report(&Summary::new(resolution, collection), data::data_block(resolution, &members))?;
+    let summary = Summary::new(resolution, collection);
+    let page =
+        html::render_report(&summary, &ControlsSection::new(evaluation), data::data_block(resolution, &members))?;
     report.write(PERMISSIONS_JSON, |out| document.write_json(out, 2))?;
     report.write(PERMISSIONS_CSV, |out| csv_report::write_permissions(out, resolution, collection, &members))?;
     report.write(ANOMALIES_CSV, |out| csv_report::write_anomalies(out, resolution, collection, &anomalies))?;
+    report.write(FINDINGS_JSON, |out| findings::json::write(out, evaluation))?;
+    report.write(FINDINGS_CSV, |out| findings::csv::write(out, evaluation))?;
     report.write(REPORT_HTML, |out| out.write_all(page.as_bytes()))?;
     Ok(Written { paths: report.publish()?, anomalies: anomalies.len() })
 }

@@ -18,9 +18,14 @@ pub const ANOMALIES_CSV: &str = "anomalies.csv";
 pub const REPORT_HTML: &str = "report.html";
 /// The offboarding plan of a one-person report, one row per step.
 pub const REVOCATION_CSV: &str = "revocation-plan.csv";
+/// The controls' findings, `permaudit-findings/1`.
+pub const FINDINGS_JSON: &str = "findings.json";
+/// One row per finding of the controls.
+pub const FINDINGS_CSV: &str = "findings.csv";
 
 /// Every file name a permaudit report directory can hold. A report removes the ones it does not write.
-pub const REPORT_FILES: &[&str] = &[PERMISSIONS_JSON, PERMISSIONS_CSV, ANOMALIES_CSV, REPORT_HTML, REVOCATION_CSV];
+pub const REPORT_FILES: &[&str] =
+    &[PERMISSIONS_JSON, PERMISSIONS_CSV, ANOMALIES_CSV, REPORT_HTML, REVOCATION_CSV, FINDINGS_JSON, FINDINGS_CSV];
 
 /// Why a report directory could not be written; nothing in it was replaced.
 #[derive(Debug, thiserror::Error)]

@@ -7,6 +7,7 @@ pub mod csv;
 pub mod directory;
 pub mod explain;
 pub mod facts;
+pub mod findings;
 pub mod html;
 pub mod offboarding;
 pub mod permissions;

@@ -17,9 +17,14 @@ static BROWSER: Mutex<()> = Mutex::new(());
 
 /// Writes the organization report of `org` into a fresh directory and returns the directory.
 fn report(org: &Path) -> tempfile::TempDir {
+    report_with(org, &[])
+}
+
+/// Writes the organization report of `org`, with more options, into a fresh directory.
+fn report_with(org: &Path, extra: &[&str]) -> tempfile::TempDir {
     let directory = tempfile::tempdir().unwrap();
-    let output =
-        permaudit(&["report", "--org", org.to_str().unwrap(), "--out-dir", directory.path().to_str().unwrap()]);
+    let args = ["report", "--org", org.to_str().unwrap(), "--out-dir", directory.path().to_str().unwrap()];
+    let output = permaudit(&[&args[..], extra].concat());
     assert!(output.status.success(), "{}", stderr(&output));
     directory
 }
@@ -158,4 +163,26 @@ fn a_large_report_inflates_its_compressed_data_in_the_browser() {
     let dom = dom(&page(&written), "filter=user0004242");
     assert_eq!(root_attribute(&dom, "matches").as_deref(), Some("1"), "{}", status(&dom));
     assert!(dom.contains("user0004242@example.com"));
+}
+
+#[test]
+fn the_controls_section_comes_first_with_each_status_and_the_failing_subjects() {
+    let (policy, exemptions) =
+        (repo_path("fixtures/policies/example.yaml"), repo_path("fixtures/policies/exemptions.yaml"));
+    let args = ["--policy", policy.to_str().unwrap(), "--exemptions", exemptions.to_str().unwrap()];
+    let directory = report_with(&demo_org(), &args);
+    let dom = dom(&page(&directory), "control-prod-owners");
+    assert_eq!(root_attribute(&dom, "ready").as_deref(), Some("true"), "the script still runs");
+    let controls = dom.find("<section id=\"controls\"").unwrap();
+    assert!(controls < dom.find("<section id=\"summary\"").unwrap(), "the Controls section comes first");
+    let table = &dom[dom.find("<tbody>").unwrap()..dom.find("</tbody>").unwrap()];
+    assert_eq!(table.matches("<tr>").count(), 25, "one row per control");
+    assert!(table.contains("<code>prod-owners</code></a> Only the platform group and Erin may own production"));
+    assert!(dom.contains("id=\"control-prod-owners\" open=\"\""), "a short failing control is open");
+    let rule = &dom[dom.find("id=\"control-prod-owners\"").unwrap()..];
+    let rule = &rule[..rule.find("</details>").unwrap()];
+    assert!(rule.contains("implicit owner: org owner through group admins (ug_admins): owner"), "paths are shown");
+    assert!(rule.contains("Fix: Remove the member from group ml (ug_1)"), "and the fix");
+    let muted = &dom[dom.find("id=\"control-service-account-privileged\"").unwrap()..];
+    assert!(muted.contains("Muted by deploy-bot-releases until 2027-06-30, approved by security@example.com"));
 }

@@ -3,6 +3,7 @@
 mod browser;
 mod cli;
 mod collect;
+mod controls;
 mod emulator;
 mod golden;
 mod official_cli;

@@ -31,7 +31,7 @@ fn the_demo_report_matches_its_golden_files() {
         .unwrap()
         .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names.len(), 4, "four files and no temporary file left behind: {names:?}");
+    assert_eq!(names.len(), 6, "six files and no temporary file left behind: {names:?}");
 }
 
 #[test]
@@ -44,7 +44,8 @@ fn permissions_json_is_what_list_permissions_output_file_writes() {
 fn report_writing_is_byte_identical_across_runs() {
     let (first, _) = report(&demo_org(), &[]);
     let (second, _) = report(&demo_org(), &[]);
-    for name in ["permissions.json", "permissions.csv", "anomalies.csv", "report.html"] {
+    for name in ["permissions.json", "permissions.csv", "anomalies.csv", "findings.json", "findings.csv", "report.html"]
+    {
         assert_eq!(read(&first, name), read(&second, name), "{name} differs between runs");
     }
 }

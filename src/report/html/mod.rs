@@ -16,6 +16,7 @@ pub const HTML_FORMAT: &str = "permaudit-html/1";
 
 const LAYOUT: &str = include_str!("../../../templates/layout.html.j2");
 const COLLECTION: &str = include_str!("../../../templates/collection.html.j2");
+const CONTROLS: &str = include_str!("../../../templates/controls.html.j2");
 const REPORT: &str = include_str!("../../../templates/report.html.j2");
 const PERSON: &str = include_str!("../../../templates/person.html.j2");
 const SCRIPT: &str = include_str!("../../../templates/report.js");
@@ -29,8 +30,13 @@ pub struct HtmlError {
     source: minijinja::Error,
 }
 
-/// Returns the organization report, from its summary and data block.
-pub fn render_report(summary: &impl Serialize, data_block: String) -> Result<String, HtmlError> {
+/// Returns the organization report, from its summary, its Controls section (none: no section) and
+/// its data block.
+pub fn render_report(
+    summary: &impl Serialize,
+    controls: &impl Serialize,
+    data_block: String,
+) -> Result<String, HtmlError> {
     render(
         "report.html.j2",
         context! {
@@ -41,6 +47,7 @@ pub fn render_report(summary: &impl Serialize, data_block: String) -> Result<Str
             // Already escaped for a script element by `data::data_block`.
             data => Value::from_safe_string(data_block),
             summary => Value::from(Serde(summary)),
+            controls => Value::from(Serde(controls)),
         },
     )
 }
@@ -70,6 +77,7 @@ fn environment() -> Result<Environment<'static>, minijinja::Error> {
     let mut environment = Environment::new();
     environment.add_template("layout.html.j2", LAYOUT)?;
     environment.add_template("collection.html.j2", COLLECTION)?;
+    environment.add_template("controls.html.j2", CONTROLS)?;
     environment.add_template("report.html.j2", REPORT)?;
     environment.add_template("person.html.j2", PERSON)?;
     Ok(environment)

@@ -1,0 +1,54 @@
+//! The renderings of an evaluation of the controls: `findings.json` (format `permaudit-findings/1`),
+//! the findings CSV, JUnit XML for CI systems, the text of `permaudit check`, and the Controls section
+//! of `report.html` (`docs/controls.md` documents each format).
+
+pub mod csv;
+pub mod html;
+pub mod json;
+pub mod junit;
+pub mod text;
+
+use crate::controls::{Evaluation, ExemptionState, Finding, FindingView};
+use rayon::prelude::*;
+use std::io;
+
+/// How many findings one parallel task renders.
+const CHUNK: usize = 1024;
+
+/// Renders `findings` in parallel chunks, each through `render` into one buffer, and hands the buffers
+/// to `write` in order: the bytes are those of rendering the findings one after another.
+pub(crate) fn render_chunks(
+    findings: &[Finding],
+    render: impl Fn(&[Finding]) -> io::Result<Vec<u8>> + Sync,
+    mut write: impl FnMut(&[u8]) -> io::Result<()>,
+) -> io::Result<()> {
+    for window in findings.chunks(CHUNK * 32) {
+        let rendered: Vec<io::Result<Vec<u8>>> = window.par_chunks(CHUNK).map(&render).collect();
+        for buffer in rendered {
+            write(&buffer?)?;
+        }
+    }
+    Ok(())
+}
+
+/// Renders each finding of a chunk in words through `render`, into one buffer.
+pub(crate) fn render_views(
+    evaluation: &Evaluation<'_, '_>,
+    chunk: &[Finding],
+    render: impl Fn(&mut Vec<u8>, &FindingView<'_>) -> io::Result<()>,
+) -> io::Result<Vec<u8>> {
+    let mut buffer = Vec::with_capacity(chunk.len() * 512);
+    for finding in chunk {
+        render(&mut buffer, &evaluation.view(finding))?;
+    }
+    Ok(buffer)
+}
+
+/// Returns an exemption's state as reports name it: `active`, `expired` or `unused`.
+pub fn state_name(state: ExemptionState) -> &'static str {
+    match state {
+        ExemptionState::Active { matched: 0 } => "unused",
+        ExemptionState::Active { .. } => "active",
+        ExemptionState::Expired => "expired",
+    }
+}
