@@ -1,8 +1,11 @@
 //! The snapshot file: one organization's raw data, versioned, loaded with errors that name the file and
-//! the field, and written atomically (`docs/snapshot-format.md`).
+//! the field, and written atomically (`docs/snapshot-format.md`). A value an error quotes is escaped and
+//! shortened ([`crate::untrusted`]); a byte order mark before the JSON is accepted, as editors on some
+//! systems write one.
 
 use super::ids::OrgId;
 use super::org::{Cloud, Group, Member, Membership, Organization, Project};
+use crate::untrusted;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::io::{BufWriter, Write};
@@ -78,6 +81,9 @@ struct SnapshotFileRef<'a> {
     projects: &'a [Project],
 }
 
+/// The UTF-8 byte order mark.
+const BYTE_ORDER_MARK: &[u8] = b"\xef\xbb\xbf";
+
 /// Reads only the `format` field, to tell a version mismatch from a malformed file.
 #[derive(Deserialize)]
 struct FormatProbe {
@@ -93,12 +99,13 @@ impl Snapshot {
 
     /// Parses and checks a snapshot held in memory; `path` names it in errors.
     pub fn from_slice(bytes: &[u8], path: &Path) -> Result<Snapshot, SnapshotError> {
+        let bytes = bytes.strip_prefix(BYTE_ORDER_MARK).unwrap_or(bytes);
         let file: SnapshotFile = match serde_json::from_slice(bytes) {
             Ok(file) => file,
             Err(error) => return Err(explain_parse_error(bytes, path, error)),
         };
         if file.format != SNAPSHOT_FORMAT {
-            return Err(SnapshotError::Format { path: path.to_owned(), found: file.format });
+            return Err(SnapshotError::Format { path: path.to_owned(), found: untrusted::value(&file.format) });
         }
         let snapshot = Snapshot {
             organization: Organization {
@@ -154,7 +161,7 @@ impl Snapshot {
 fn explain_parse_error(bytes: &[u8], path: &Path, error: serde_json::Error) -> SnapshotError {
     use serde_json::error::Category;
     if matches!(error.classify(), Category::Syntax | Category::Eof | Category::Io) {
-        return SnapshotError::Syntax { path: path.to_owned(), message: error.to_string() };
+        return SnapshotError::Syntax { path: path.to_owned(), message: untrusted::message(&error.to_string()) };
     }
     if let Ok(probe) = serde_json::from_slice::<FormatProbe>(bytes) {
         match probe.format {
@@ -164,7 +171,7 @@ fn explain_parse_error(bytes: &[u8], path: &Path, error: serde_json::Error) -> S
                     serde_json::Value::String(text) => text,
                     value => value.to_string(),
                 };
-                return SnapshotError::Format { path: path.to_owned(), found };
+                return SnapshotError::Format { path: path.to_owned(), found: untrusted::value(&found) };
             }
             None => {
                 return SnapshotError::Field {
@@ -179,10 +186,14 @@ fn explain_parse_error(bytes: &[u8], path: &Path, error: serde_json::Error) -> S
     match serde_path_to_error::deserialize::<_, SnapshotFile>(&mut deserializer) {
         Err(located) => SnapshotError::Field {
             path: path.to_owned(),
-            field: located.path().to_string(),
-            message: located.inner().to_string(),
+            field: untrusted::value(&located.path().to_string()),
+            message: untrusted::message(&located.inner().to_string()),
         },
-        Ok(_) => SnapshotError::Field { path: path.to_owned(), field: ".".to_owned(), message: error.to_string() },
+        Ok(_) => SnapshotError::Field {
+            path: path.to_owned(),
+            field: ".".to_owned(),
+            message: untrusted::message(&error.to_string()),
+        },
     }
 }
 
@@ -209,7 +220,7 @@ fn first_duplicate<'a>(
             return Err(SnapshotError::Duplicate {
                 path: path.to_owned(),
                 field: format!("{list}[{position}].{key}"),
-                id: id.to_owned(),
+                id: untrusted::value(id),
             });
         }
     }
