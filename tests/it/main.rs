@@ -3,7 +3,9 @@
 mod browser;
 mod collect;
 mod emulator;
+mod fuzz;
 mod golden;
+mod offboarding;
 mod official_cli;
 mod properties;
 mod python_parity;

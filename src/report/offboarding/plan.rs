@@ -98,6 +98,12 @@ fn score(outcome: &Outcome) -> Score {
 
 /// Returns the member's revocations in order, found with the priority queue described above.
 pub fn plan(resolution: &Resolution<'_>, member: MemberIx) -> Vec<Revocation> {
+    plan_counted(resolution, member).0
+}
+
+/// Returns the same plan and the number of removals simulated to find it: the work the cost bound
+/// above limits, counted so that tests can check the bound without timing anything.
+pub fn plan_counted(resolution: &Resolution<'_>, member: MemberIx) -> (Vec<Revocation>, usize) {
     let reach = resolution.reach(member);
     let holdings = Holdings::of(resolution, &reach);
     let simulation = Simulation::new(&reach, resolution.graph.project_parents());
@@ -174,6 +180,8 @@ struct Planner<'s> {
     /// The org role the member's own `permission_level` gives, which no revocation removes.
     level: Option<OrgRole>,
     queue: BinaryHeap<(Score, Reverse<usize>, u64)>,
+    /// Removals simulated so far.
+    evaluations: usize,
 }
 
 impl<'s> Planner<'s> {
@@ -190,6 +198,7 @@ impl<'s> Planner<'s> {
             base_holders: BTreeSet::new(),
             level,
             queue: BinaryHeap::with_capacity(count),
+            evaluations: 0,
         };
         planner.index_holdings();
         (0..count).for_each(|position| planner.rescore(position));
@@ -223,11 +232,12 @@ impl<'s> Planner<'s> {
             return;
         }
         self.versions[position] += 1;
+        self.evaluations += 1;
         let found = score(&self.simulation.outcome(&self.holdings[position].1));
         self.queue.push((found, Reverse(position), self.versions[position]));
     }
 
-    fn run(mut self) -> Vec<Revocation> {
+    fn run(mut self) -> (Vec<Revocation>, usize) {
         let mut steps = Vec::with_capacity(self.holdings.len());
         while let Some((_, Reverse(position), version)) = self.queue.pop() {
             if !self.alive[position] || self.versions[position] != version {
@@ -235,7 +245,7 @@ impl<'s> Planner<'s> {
             }
             steps.push(self.take(position));
         }
-        steps
+        (steps, self.evaluations)
     }
 
     /// Carries out one holding's removal and re-scores the holdings whose score it may have changed.
