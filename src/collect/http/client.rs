@@ -85,10 +85,11 @@ struct Request<'a> {
     secrets: &'a Secrets,
 }
 
-/// An answer's body, whole or cut at the limit.
+/// An answer's body, whole or cut at the limit (in the chunks it came in: only an error text is read
+/// from a cut body, and joining a large one would double it).
 enum Body {
     Whole(Vec<u8>),
-    Cut(Vec<u8>),
+    Cut(Vec<bytes::Bytes>),
 }
 
 /// Why a redirect was not followed; its text names origins only, never a path or credentials.
@@ -222,7 +223,7 @@ impl ApiClient {
         let limit = if status.is_success() { self.limits.max_response_bytes } else { ERROR_BODY_BYTES };
         let bytes = match read_body(response, limit).await {
             Ok(Body::Whole(bytes)) => bytes,
-            Ok(Body::Cut(bytes)) if !status.is_success() => bytes,
+            Ok(Body::Cut(chunks)) if !status.is_success() => chunks.concat(),
             Ok(Body::Cut(_)) => {
                 return Attempt::Fail(CollectError::TooLarge { endpoint: request.endpoint.clone(), limit })
             }
@@ -319,22 +320,25 @@ fn transport_failure(error: &reqwest::Error, request: &Request<'_>) -> Attempt {
     Attempt::Retry { reason: request.secrets.clean(&describe(error)), retry_after: None, refused: false }
 }
 
-/// Reads an answer's body, keeping at most `limit` bytes.
+/// Reads an answer's body, keeping at most `limit` bytes. The chunks are joined only once all came,
+/// so that memory stays near the bytes received instead of doubling as a buffer grows.
 async fn read_body(mut response: reqwest::Response, limit: u64) -> Result<Body, reqwest::Error> {
     let limit = usize::try_from(limit).unwrap_or(usize::MAX);
     if response.content_length().is_some_and(|length| length > limit as u64) && response.status().is_success() {
         return Ok(Body::Cut(Vec::new()));
     }
-    let mut bytes = Vec::new();
+    let mut chunks = Vec::new();
+    let mut received = 0;
     while let Some(chunk) = response.chunk().await? {
-        let room = limit - bytes.len();
+        let room = limit - received;
         if chunk.len() > room {
-            bytes.extend_from_slice(&chunk[..room]);
-            return Ok(Body::Cut(bytes));
+            chunks.push(chunk.slice(..room));
+            return Ok(Body::Cut(chunks));
         }
-        bytes.extend_from_slice(&chunk);
+        received += chunk.len();
+        chunks.push(chunk);
     }
-    Ok(Body::Whole(bytes))
+    Ok(Body::Whole(chunks.concat()))
 }
 
 /// Follows redirects within the first URL's origin (scheme, host and port) only: the token is not
