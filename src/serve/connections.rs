@@ -1,7 +1,10 @@
-//! The connections of the server, bounded: at most `max_connections` are served at once (further
-//! clients wait in the listen queue until one closes), a client has `header_timeout` to send each
-//! request head, which also closes a connection left idle between requests, and the server stops
-//! accepting on shutdown, then lets the requests under way finish.
+//! The connections of the server, bounded: at most `max_connections` are served at once, a client has
+//! `header_timeout` to send each request head, which also closes a connection left idle between
+//! requests, and the server stops accepting on shutdown, then lets the requests under way finish.
+//!
+//! A connection beyond the limit is answered at once with a `503` and `Retry-After: 1`, and closed,
+//! rather than left waiting in the listen queue: a flood of idle connections then costs a client at
+//! most one header timeout, not a wait behind every connection of the flood.
 
 use axum::Router;
 use hyper::server::conn::http1;
@@ -23,6 +26,10 @@ pub struct ConnectionLimits {
 /// A pause after a failed accept (such as too many open files), so that the loop does not spin.
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
 
+/// What a connection beyond the limit is told before it is closed.
+const BUSY: &[u8] =
+    b"HTTP/1.1 503 Service Unavailable\r\nretry-after: 1\r\ncontent-length: 0\r\nconnection: close\r\n\r\n";
+
 /// Serves `router` on `listener` until `shutdown` completes, then waits for open connections to finish
 /// the requests they are serving.
 pub async fn serve(
@@ -38,14 +45,18 @@ pub async fn serve(
     loop {
         tokio::select! {
             () = &mut shutdown => break,
-            accepted = accept(&listener, &slots) => {
-                if let Some((stream, slot)) = accepted {
-                    let connection = serve_connection(stream, router.clone(), limits.header_timeout, stop.clone());
-                    tokio::spawn(async move {
-                        connection.await;
-                        drop(slot);
-                    });
-                }
+            accepted = accept(&listener) => {
+                let Some(stream) = accepted else { continue };
+                let Ok(slot) = slots.clone().try_acquire_owned() else {
+                    // Best effort: a client that sent nothing yet may still read the answer.
+                    let _ = stream.try_write(BUSY);
+                    continue;
+                };
+                let connection = serve_connection(stream, router.clone(), limits.header_timeout, stop.clone());
+                tokio::spawn(async move {
+                    connection.await;
+                    drop(slot);
+                });
             }
         }
     }
@@ -55,14 +66,10 @@ pub async fn serve(
     let _ = slots.acquire_many(capacity as u32).await;
 }
 
-/// Waits for a free slot, then for a client; `None` after a failed accept.
-async fn accept(
-    listener: &TcpListener,
-    slots: &Arc<Semaphore>,
-) -> Option<(tokio::net::TcpStream, tokio::sync::OwnedSemaphorePermit)> {
-    let slot = slots.clone().acquire_owned().await.ok()?;
+/// Waits for a client; `None` after a failed accept.
+async fn accept(listener: &TcpListener) -> Option<tokio::net::TcpStream> {
     match listener.accept().await {
-        Ok((stream, _)) => Some((stream, slot)),
+        Ok((stream, _)) => Some(stream),
         Err(_) => {
             tokio::time::sleep(ACCEPT_BACKOFF).await;
             None
