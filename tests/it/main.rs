@@ -3,6 +3,7 @@
 mod browser;
 mod collect;
 mod emulator;
+mod files;
 mod fuzz;
 mod golden;
 mod offboarding;
