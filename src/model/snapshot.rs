@@ -36,8 +36,8 @@ pub struct Snapshot {
 pub enum SnapshotError {
     #[error("cannot read snapshot `{path}`: {source}")]
     Read { path: PathBuf, source: std::io::Error },
-    #[error("cannot write snapshot `{path}`: {source}")]
-    Write { path: PathBuf, source: std::io::Error },
+    #[error("cannot write snapshot `{}`: {error}", path.display())]
+    Write { path: PathBuf, error: std::io::Error },
     #[error("snapshot `{path}` is not valid JSON: {message}; the file may be truncated, collect it again")]
     Syntax { path: PathBuf, message: String },
     #[error("snapshot `{path}`, field `{field}`: {message}; see docs/snapshot-format.md")]
@@ -154,7 +154,7 @@ impl Snapshot {
             writer.write_all(b"\n")?;
             writer.flush()
         })
-        .map_err(|source| SnapshotError::Write { path: path.to_owned(), source })
+        .map_err(|error| SnapshotError::Write { path: path.to_owned(), error })
     }
 }
 

@@ -75,6 +75,7 @@ fn batch_create_refuses_a_snapshot_with_other_hard_links() {
     assert_eq!(output.status.code(), Some(1));
     let message = stderr(&output);
     assert!(message.contains(org.to_str().unwrap()) && message.contains("2 hard links"), "{message}");
+    assert_eq!(message.matches("hard links").count(), 1, "the cause is named once: {message}");
     assert_eq!(std::fs::read(&org).unwrap(), before, "nothing was written");
     assert_eq!(std::fs::read_dir(directory.path()).unwrap().count(), 3, "no temporary file is left");
 }
