@@ -53,7 +53,8 @@ impl ApiConfig {
         let base_url = host.trim().trim_end_matches('/');
         let shown = crate::untrusted::without_userinfo(base_url);
         let valid =
-            ["http://", "https://"].iter().any(|scheme| shown.starts_with(scheme) && shown.len() > scheme.len());
+            ["http://", "https://"].iter().any(|scheme| shown.starts_with(scheme) && shown.len() > scheme.len())
+                && !base_url.contains(|character: char| character.is_whitespace() || character.is_control());
         if !valid {
             return Err(CollectError::BadHost { host: crate::untrusted::value(&shown) });
         }
@@ -138,6 +139,8 @@ mod tests {
     fn a_host_without_scheme_is_refused() {
         assert!(matches!(ApiConfig::new("console.anyscale.com", Token::new("t")), Err(CollectError::BadHost { .. })));
         assert!(matches!(ApiConfig::new("http://", Token::new("t")), Err(CollectError::BadHost { .. })));
+        let error = ApiConfig::new("http://a\u{1b}[2Jb", Token::new("t")).unwrap_err().to_string();
+        assert!(error.contains("`http://a\\u{1b}[2Jb`"), "{error}");
     }
 
     #[test]
