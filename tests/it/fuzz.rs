@@ -7,7 +7,7 @@
 //!   naming the file, and a refused file leaves nothing written (the output is not created, the
 //!   snapshot is byte for byte what it was, no temporary file is left).
 //!
-//! `PERMAUDIT_FUZZ_CASES=N` runs N binary cases per kind of file (default 40; the in-process cases are
+//! `PERMAUDIT_FUZZ_CASES=N` runs N binary cases per kind of file (default 100; the in-process cases are
 //! 25 times as many), `PERMAUDIT_FUZZ_SEED=S` another sequence; a failure names its seed and case.
 
 use crate::support::{demo_org, repo_path};
@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 const CASE_TIMEOUT: Duration = Duration::from_secs(30);
 
 fn cases() -> usize {
-    std::env::var("PERMAUDIT_FUZZ_CASES").ok().and_then(|cases| cases.parse().ok()).unwrap_or(40)
+    std::env::var("PERMAUDIT_FUZZ_CASES").ok().and_then(|cases| cases.parse().ok()).unwrap_or(100)
 }
 
 fn seed() -> u64 {
