@@ -130,16 +130,24 @@ impl std::fmt::Debug for Secrets {
 
 /// Returns a URL without the `user:password@` part of its authority, for messages and records.
 pub fn without_userinfo(url: &str) -> Cow<'_, str> {
-    let Some(scheme_end) = url.find("://") else {
-        return Cow::Borrowed(url);
-    };
-    let authority_start = scheme_end + 3;
-    let rest = &url[authority_start..];
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
-        Some(at) => Cow::Owned(format!("{}{}", &url[..authority_start], &rest[at + 1..])),
+    match split_userinfo(url) {
+        Some((start, _, rest)) => Cow::Owned(format!("{start}{rest}")),
         None => Cow::Borrowed(url),
     }
+}
+
+/// Returns the `user:password` part of a URL's authority, when it has one.
+pub fn userinfo(url: &str) -> Option<&str> {
+    split_userinfo(url).map(|(_, userinfo, _)| userinfo)
+}
+
+/// Splits a URL into what comes before its userinfo, the userinfo, and what follows the `@`.
+fn split_userinfo(url: &str) -> Option<(&str, &str, &str)> {
+    let authority_start = url.find("://")? + 3;
+    let rest = &url[authority_start..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let at = rest[..authority_end].rfind('@')?;
+    Some((&url[..authority_start], &rest[..at], &rest[at + 1..]))
 }
 
 #[cfg(test)]
@@ -180,5 +188,7 @@ mod tests {
         assert_eq!(without_userinfo("http://user:pw@host:8080/x@y"), "http://host:8080/x@y");
         assert_eq!(without_userinfo("https://console.anyscale.com"), "https://console.anyscale.com");
         assert_eq!(without_userinfo("no scheme@host"), "no scheme@host");
+        assert_eq!(userinfo("http://user:pw@host:8080/x@y"), Some("user:pw"));
+        assert_eq!(userinfo("https://host/a@b"), None);
     }
 }

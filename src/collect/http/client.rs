@@ -120,7 +120,7 @@ impl ApiClient {
             base_url: config.base_url().to_owned(),
             retry,
             limits: Limits::default(),
-            secrets: Secrets::new([config.token.expose()]),
+            secrets: secrets_of(config),
             requests: AtomicU64::new(0),
         })
     }
@@ -305,6 +305,19 @@ impl ApiClient {
         }
         Err(CollectError::TooManyPages { endpoint: request.endpoint, pages: self.limits.max_pages })
     }
+}
+
+/// Returns what no message may show: the token, and the credentials `ANYSCALE_HOST` may carry, as
+/// written and as a basic `Authorization` header carries them.
+fn secrets_of(config: &ApiConfig) -> Secrets {
+    use base64::Engine;
+    let mut secrets = vec![config.token.expose().to_owned()];
+    if let Some(userinfo) = crate::untrusted::userinfo(config.base_url()) {
+        secrets.push(userinfo.to_owned());
+        secrets.push(base64::engine::general_purpose::STANDARD.encode(userinfo));
+        secrets.extend(userinfo.split_once(':').map(|(_, password)| password.to_owned()));
+    }
+    Secrets::new(secrets)
 }
 
 fn endpoint(method: &Method, path: &str) -> String {

@@ -605,6 +605,22 @@ async fn a_redirect_is_followed_within_the_origin_only() {
 }
 
 #[tokio::test]
+async fn credentials_in_the_host_are_removed_from_a_servers_text() {
+    let (host, _) = raw_server(|request, socket| async move {
+        let echoed = serde_json::Value::from(request.replace("\r\n", " "));
+        respond(socket, 400, "", &format!(r#"{{"error": {{"detail": {echoed}}}}}"#)).await;
+    })
+    .await;
+    let with_credentials = host.replace("http://", "http://auditor:pa55word@");
+    let error = client(&with_credentials, 1).call::<serde_json::Value>(Method::GET, "/x", &[], None).await.unwrap_err();
+    let message = error.to_string();
+    assert!(message.contains("authorization: Basic <redacted>"), "{message}");
+    for secret in ["pa55word", "YXVkaXRvcjpwYTU1d29yZA", "sss_secret_token"] {
+        assert!(!message.contains(secret), "{secret} in {message}");
+    }
+}
+
+#[tokio::test]
 async fn credentials_in_the_host_never_reach_the_snapshot() {
     let host = routed(broken_policy).await;
     let with_credentials = host.replace("http://", "http://user:pa55word@");
