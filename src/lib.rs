@@ -17,4 +17,5 @@ pub mod resolve;
 pub mod sdk;
 pub mod serve;
 pub mod synth;
+pub mod untrusted;
 pub mod users;

@@ -3,6 +3,7 @@
 use super::output::{info, start_clock};
 use super::source::{collect_live, LiveOptions};
 use super::{EXIT_INCOMPLETE, EXIT_OK};
+use crate::collect::http::{Limits, DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_BYTES};
 use crate::model::Organization;
 use anyhow::Context;
 use clap::Args;
@@ -25,6 +26,12 @@ pub struct CollectArgs {
     /// Seconds before one request times out.
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
     pub timeout: u64,
+    /// Pages read of one list before it is given up as endless (the API serves 50 items a page).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_PAGES, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_pages: u64,
+    /// Bytes read of one answer before it is given up as endless.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_RESPONSE_BYTES, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_response_bytes: u64,
 }
 
 /// Collects and writes the snapshot; an incomplete collection is written marked incomplete, exit 3.
@@ -34,6 +41,7 @@ pub fn run(args: CollectArgs) -> anyhow::Result<u8> {
         concurrency: args.concurrency as usize,
         attempts: args.attempts,
         timeout: Duration::from_secs(args.timeout),
+        limits: Limits { max_pages: args.max_pages, max_response_bytes: args.max_response_bytes },
     };
     let collected = collect_live(&options)?;
     let snapshot = &collected.snapshot;

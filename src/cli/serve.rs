@@ -1,7 +1,7 @@
 //! `permaudit serve`: runs the Anyscale API emulator until SIGINT or SIGTERM.
 
 use super::EXIT_OK;
-use crate::serve::{shutdown_signal, ServeOptions, Server, Token};
+use crate::serve::{shutdown_signal, ConnectionLimits, ServeOptions, Server, Token};
 use anyhow::Context;
 use clap::Args;
 use std::io::Write;
@@ -32,6 +32,15 @@ pub struct ServeArgs {
     /// Largest request body accepted, in bytes; a larger one gets a 413.
     #[arg(long, value_name = "N", default_value_t = 16 * 1024 * 1024)]
     pub max_body_bytes: usize,
+    /// Seconds a client has to send the rest of a request body; a slower one gets a 408.
+    #[arg(long, value_name = "SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86400))]
+    pub body_timeout: u64,
+    /// Seconds a client has to send each request head; a connection idle that long is closed.
+    #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=86400))]
+    pub header_timeout: u64,
+    /// Connections served at once; further clients wait until one closes.
+    #[arg(long, value_name = "N", default_value_t = 512, value_parser = clap::value_parser!(u32).range(1..=65536))]
+    pub max_connections: u32,
 }
 
 /// Runs the server; prints one line with the bound address once it listens.
@@ -44,6 +53,11 @@ pub fn run(args: ServeArgs) -> anyhow::Result<u8> {
         fault_seed: args.fault_seed,
         latency: Duration::from_millis(args.latency_ms),
         max_body_bytes: args.max_body_bytes,
+        body_timeout: Duration::from_secs(args.body_timeout),
+        connections: ConnectionLimits {
+            max_connections: args.max_connections as usize,
+            header_timeout: Duration::from_secs(args.header_timeout),
+        },
     };
     let runtime =
         tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the runtime")?;
@@ -59,7 +73,13 @@ pub fn run(args: ServeArgs) -> anyhow::Result<u8> {
         )?;
         stdout.flush()?;
         drop(stdout);
-        server.run(shutdown_signal()).await?;
+        let removed = server.removed_temporaries();
+        if removed > 0 {
+            eprintln!(
+                "permaudit serve: removed {removed} temporary file(s) left beside the snapshot by an interrupted save"
+            );
+        }
+        server.run(shutdown_signal()).await;
         Ok(EXIT_OK)
     })
 }

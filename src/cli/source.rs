@@ -1,6 +1,7 @@
 //! Where a command's organization comes from: `--org FILE`, or else a live collection from the API.
 
 use super::output::info;
+use crate::collect::http::Limits;
 use crate::collect::{collect, ApiClient, ApiConfig, CollectError, CollectOptions, Collected};
 use crate::model::Snapshot;
 use std::io::IsTerminal;
@@ -20,11 +21,13 @@ pub struct LiveOptions {
     pub concurrency: usize,
     pub attempts: u32,
     pub timeout: Duration,
+    /// What the server may send before a list or an answer is given up as endless.
+    pub limits: Limits,
 }
 
 impl Default for LiveOptions {
     fn default() -> Self {
-        LiveOptions { concurrency: 16, attempts: 6, timeout: Duration::from_secs(30) }
+        LiveOptions { concurrency: 16, attempts: 6, timeout: Duration::from_secs(30), limits: Limits::default() }
     }
 }
 
@@ -53,7 +56,7 @@ pub fn load_organization(org: Option<&Path>) -> anyhow::Result<Snapshot> {
 pub fn collect_live(options: &LiveOptions) -> anyhow::Result<Collected> {
     let config = ApiConfig::from_env()?;
     let retry = crate::collect::http::RetryPolicy { attempts: options.attempts.max(1), ..Default::default() };
-    let client = ApiClient::new(&config, options.timeout, retry)?;
+    let client = ApiClient::new(&config, options.timeout, retry)?.with_limits(options.limits);
     info(&format!("Collecting the organization from {}...", config.host));
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let collect_options =

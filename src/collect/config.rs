@@ -39,20 +39,31 @@ impl fmt::Display for Token {
 /// Where to reach the API and how to authenticate.
 #[derive(Clone, Debug)]
 pub struct ApiConfig {
-    /// The base URL, without a trailing slash.
+    /// The base URL as messages and snapshots name it: without a trailing slash, and without the
+    /// `user:password@` part a URL may carry.
     pub host: String,
+    /// The base URL requests go to, credentials included; kept secret like the token.
+    base_url: Token,
     pub token: Token,
 }
 
 impl ApiConfig {
     /// Returns a configuration for `host` (a trailing slash is tolerated) and `token`.
     pub fn new(host: &str, token: Token) -> Result<ApiConfig, CollectError> {
-        let host = host.trim().trim_end_matches('/');
-        let valid = ["http://", "https://"].iter().any(|scheme| host.starts_with(scheme) && host.len() > scheme.len());
+        let base_url = host.trim().trim_end_matches('/');
+        let shown = crate::untrusted::without_userinfo(base_url);
+        let valid =
+            ["http://", "https://"].iter().any(|scheme| shown.starts_with(scheme) && shown.len() > scheme.len())
+                && !base_url.contains(|character: char| character.is_whitespace() || character.is_control());
         if !valid {
-            return Err(CollectError::BadHost { host: host.to_owned() });
+            return Err(CollectError::BadHost { host: crate::untrusted::value(&shown) });
         }
-        Ok(ApiConfig { host: host.to_owned(), token })
+        Ok(ApiConfig { host: shown.into_owned(), base_url: Token::new(base_url), token })
+    }
+
+    /// Returns the base URL requests go to, with any credentials it carries: only for sending.
+    pub fn base_url(&self) -> &str {
+        self.base_url.expose()
     }
 
     /// Reads the configuration from the environment, as the official CLI does.
@@ -115,9 +126,21 @@ mod tests {
     }
 
     #[test]
+    fn credentials_in_the_host_are_sent_but_never_shown() {
+        let config = ApiConfig::new("http://user:pw@127.0.0.1:8080/", Token::new("t")).unwrap();
+        assert_eq!(config.host, "http://127.0.0.1:8080");
+        assert_eq!(config.base_url(), "http://user:pw@127.0.0.1:8080");
+        assert!(!format!("{config:?}").contains("pw"), "{config:?}");
+        let error = ApiConfig::new("ftp://user:pw@host", Token::new("t")).unwrap_err().to_string();
+        assert!(error.contains("`ftp://host`") && !error.contains("pw"), "{error}");
+    }
+
+    #[test]
     fn a_host_without_scheme_is_refused() {
         assert!(matches!(ApiConfig::new("console.anyscale.com", Token::new("t")), Err(CollectError::BadHost { .. })));
         assert!(matches!(ApiConfig::new("http://", Token::new("t")), Err(CollectError::BadHost { .. })));
+        let error = ApiConfig::new("http://a\u{1b}[2Jb", Token::new("t")).unwrap_err().to_string();
+        assert!(error.contains("`http://a\\u{1b}[2Jb`"), "{error}");
     }
 
     #[test]

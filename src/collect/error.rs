@@ -25,6 +25,12 @@ pub enum CollectError {
     NotRepeated { endpoint: String, reason: String },
     #[error("unexpected response from `{endpoint}`: {message}")]
     Malformed { endpoint: String, message: String },
+    #[error("`{endpoint}` sent more than {limit} bytes, the limit of one answer; the server may be sending without end, or raise the limit with `--max-response-bytes` if the organization is really that large")]
+    TooLarge { endpoint: String, limit: u64 },
+    #[error("`{endpoint}` still named a next page after {pages} pages, the limit of one list; the server may be paging without end, or raise the limit with `--max-pages` if the organization is really that large")]
+    TooManyPages { endpoint: String, pages: u64 },
+    #[error("`{endpoint}` {reason}; refused, since the token and the data must come from one origin: set ANYSCALE_HOST to the address that answers")]
+    Redirect { endpoint: String, reason: String },
     #[error("cannot start the HTTP client: {0}")]
     Client(String),
 }

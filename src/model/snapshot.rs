@@ -1,8 +1,11 @@
 //! The snapshot file: one organization's raw data, versioned, loaded with errors that name the file and
-//! the field, and written atomically (`docs/snapshot-format.md`).
+//! the field, and written atomically (`docs/snapshot-format.md`). A value an error quotes is escaped and
+//! shortened ([`crate::untrusted`]); a byte order mark before the JSON is accepted, as editors on some
+//! systems write one.
 
 use super::ids::OrgId;
 use super::org::{Cloud, Group, Member, Membership, Organization, Project};
+use crate::untrusted;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::io::{BufWriter, Write};
@@ -33,8 +36,8 @@ pub struct Snapshot {
 pub enum SnapshotError {
     #[error("cannot read snapshot `{path}`: {source}")]
     Read { path: PathBuf, source: std::io::Error },
-    #[error("cannot write snapshot `{path}`: {source}")]
-    Write { path: PathBuf, source: std::io::Error },
+    #[error("cannot write snapshot `{}`: {error}", path.display())]
+    Write { path: PathBuf, error: std::io::Error },
     #[error("snapshot `{path}` {message}")]
     Syntax { path: PathBuf, message: String },
     #[error("snapshot `{path}`, field `{field}`: {message}; see docs/snapshot-format.md")]
@@ -78,6 +81,9 @@ struct SnapshotFileRef<'a> {
     projects: &'a [Project],
 }
 
+/// The UTF-8 byte order mark.
+const BYTE_ORDER_MARK: &[u8] = b"\xef\xbb\xbf";
+
 /// Reads only the `format` field, to tell a version mismatch from a malformed file.
 #[derive(Deserialize)]
 struct FormatProbe {
@@ -93,12 +99,13 @@ impl Snapshot {
 
     /// Parses and checks a snapshot held in memory; `path` names it in errors.
     pub fn from_slice(bytes: &[u8], path: &Path) -> Result<Snapshot, SnapshotError> {
+        let bytes = bytes.strip_prefix(BYTE_ORDER_MARK).unwrap_or(bytes);
         let file: SnapshotFile = match serde_json::from_slice(bytes) {
             Ok(file) => file,
             Err(error) => return Err(explain_parse_error(bytes, path, error)),
         };
         if file.format != SNAPSHOT_FORMAT {
-            return Err(SnapshotError::Format { path: path.to_owned(), found: file.format });
+            return Err(SnapshotError::Format { path: path.to_owned(), found: untrusted::value(&file.format) });
         }
         let snapshot = Snapshot {
             organization: Organization {
@@ -147,7 +154,7 @@ impl Snapshot {
             writer.write_all(b"\n")?;
             writer.flush()
         })
-        .map_err(|source| SnapshotError::Write { path: path.to_owned(), source })
+        .map_err(|error| SnapshotError::Write { path: path.to_owned(), error })
     }
 }
 
@@ -164,7 +171,7 @@ fn explain_parse_error(bytes: &[u8], path: &Path, error: serde_json::Error) -> S
                     serde_json::Value::String(text) => text,
                     value => value.to_string(),
                 };
-                return SnapshotError::Format { path: path.to_owned(), found };
+                return SnapshotError::Format { path: path.to_owned(), found: untrusted::value(&found) };
             }
             None => {
                 return SnapshotError::Field {
@@ -179,10 +186,14 @@ fn explain_parse_error(bytes: &[u8], path: &Path, error: serde_json::Error) -> S
     match serde_path_to_error::deserialize::<_, SnapshotFile>(&mut deserializer) {
         Err(located) => SnapshotError::Field {
             path: path.to_owned(),
-            field: located.path().to_string(),
-            message: located.inner().to_string(),
+            field: untrusted::value(&located.path().to_string()),
+            message: untrusted::message(&located.inner().to_string()),
         },
-        Ok(_) => SnapshotError::Field { path: path.to_owned(), field: ".".to_owned(), message: error.to_string() },
+        Ok(_) => SnapshotError::Field {
+            path: path.to_owned(),
+            field: ".".to_owned(),
+            message: untrusted::message(&error.to_string()),
+        },
     }
 }
 
@@ -195,7 +206,7 @@ fn syntax_message(error: &serde_json::Error) -> String {
             "ends before the JSON does (line {line} column {column}): the file is truncated; collect it again"
         );
     }
-    let reason = error.to_string();
+    let reason = untrusted::message(&error.to_string());
     let reason = reason.split(" at line ").next().unwrap_or(&reason);
     format!(
         "is not JSON: {reason} at line {line} column {column}; a snapshot is the JSON file that `permaudit collect --out FILE` writes"
@@ -225,7 +236,7 @@ fn first_duplicate<'a>(
             return Err(SnapshotError::Duplicate {
                 path: path.to_owned(),
                 field: format!("{list}[{position}].{key}"),
-                id: id.to_owned(),
+                id: untrusted::value(id),
             });
         }
     }

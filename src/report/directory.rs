@@ -3,6 +3,12 @@
 //! rename each on the same file system. Files of an earlier report that this one does not write are then
 //! removed, so a directory never mixes two reports (only names permaudit itself writes are touched; any
 //! other file in the directory is left alone).
+//!
+//! Before the first file moves, the staging folder records which files the report holds (its
+//! manifest). A run killed while moving files thus leaves a staging folder with a manifest, and the
+//! next report into the directory first finishes that publication, so the directory holds one whole
+//! report again before anything else happens; a staging folder without a manifest is a report that
+//! never started to publish, and is removed.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Write};
@@ -27,19 +33,28 @@ pub const FINDINGS_CSV: &str = "findings.csv";
 pub const REPORT_FILES: &[&str] =
     &[PERMISSIONS_JSON, PERMISSIONS_CSV, ANOMALIES_CSV, REPORT_HTML, REVOCATION_CSV, FINDINGS_JSON, FINDINGS_CSV];
 
+/// The start of a staging folder's name.
+const STAGING_PREFIX: &str = ".permaudit-staging-";
+
+/// The file in a staging folder that lists the report's files once it starts to be published.
+const MANIFEST: &str = ".manifest";
+
 /// Why a report directory could not be written; nothing in it was replaced.
 #[derive(Debug, thiserror::Error)]
 pub enum DirectoryError {
-    #[error("cannot create the report directory `{path}`: {source}; check the path and its permissions")]
-    Create { path: PathBuf, source: io::Error },
-    #[error("cannot write `{path}`: {source}; nothing in the report directory was replaced")]
-    Write { path: PathBuf, source: io::Error },
-    #[error("`{path}` is in the way: it is {what}, not a file; move it away and run the report again (nothing was replaced)")]
+    #[error("cannot create the report directory `{}`: {error}; check the path and its permissions", path.display())]
+    Create { path: PathBuf, error: io::Error },
+    #[error("cannot write `{}`: {error}; nothing in the report directory was replaced", path.display())]
+    Write { path: PathBuf, error: io::Error },
+    #[error("`{}` is in the way: it is {what}, not a file; move it away and run the report again (nothing was replaced)", path.display())]
     Blocked { path: PathBuf, what: &'static str },
     #[error(
-        "cannot move `{path}` into place: {source}; the report directory may mix two reports, run the report again"
+        "cannot move `{}` into place: {error}; the next report into this directory finishes the publication, run the report again",
+        path.display()
     )]
-    Publish { path: PathBuf, source: io::Error },
+    Publish { path: PathBuf, error: io::Error },
+    #[error("cannot finish the report that an interrupted run left in `{}`: {error}; remove that folder and run the report again", path.display())]
+    Recover { path: PathBuf, error: io::Error },
 }
 
 /// A report being written: its files are staged until [`ReportDirectory::publish`].
@@ -50,11 +65,13 @@ pub struct ReportDirectory {
 }
 
 impl ReportDirectory {
-    /// Creates `target` when missing and a staging folder inside it (removed if the report fails).
+    /// Creates `target` when missing and a staging folder inside it (removed if the report fails),
+    /// after finishing or removing what an interrupted run left there.
     pub fn create(target: &Path) -> Result<ReportDirectory, DirectoryError> {
-        let failed = |source| DirectoryError::Create { path: target.to_owned(), source };
+        let failed = |error| DirectoryError::Create { path: target.to_owned(), error };
         fs::create_dir_all(target).map_err(failed)?;
-        let staging = tempfile::Builder::new().prefix(".permaudit-staging-").tempdir_in(target).map_err(failed)?;
+        recover(target)?;
+        let staging = tempfile::Builder::new().prefix(STAGING_PREFIX).tempdir_in(target).map_err(failed)?;
         Ok(ReportDirectory { target: target.to_owned(), staging, files: Vec::new() })
     }
 
@@ -70,7 +87,7 @@ impl ReportDirectory {
         fill: impl FnOnce(&mut BufWriter<&mut File>) -> io::Result<()>,
     ) -> Result<(), DirectoryError> {
         let staged = self.staging.path().join(name);
-        let failed = |source| DirectoryError::Write { path: self.target.join(name), source };
+        let failed = |error| DirectoryError::Write { path: self.target.join(name), error };
         let mut file = owner_only().open(&staged).map_err(failed)?;
         let mut writer = BufWriter::with_capacity(1 << 20, &mut file);
         fill(&mut writer).and_then(|()| writer.flush()).map_err(failed)?;
@@ -86,25 +103,81 @@ impl ReportDirectory {
         for name in &self.files {
             check_replaceable(&self.target.join(name))?;
         }
-        let mut published = Vec::with_capacity(self.files.len());
-        for name in &self.files {
-            let path = self.target.join(name);
-            fs::rename(self.staging.path().join(name), &path)
-                .map_err(|source| DirectoryError::Publish { path: path.clone(), source })?;
-            published.push(path);
-        }
-        for stale in REPORT_FILES.iter().filter(|name| !self.files.iter().any(|written| written == *name)) {
-            let path = self.target.join(stale);
-            if fs::symlink_metadata(&path).is_ok_and(|metadata| metadata.is_file()) {
-                fs::remove_file(&path).map_err(|source| DirectoryError::Publish { path: path.clone(), source })?;
-            }
-        }
-        if let Ok(directory) = File::open(&self.target) {
-            // Makes the renames durable; a file system that cannot sync a directory loses nothing else.
-            let _ = directory.sync_all();
-        }
-        Ok(published)
+        self.write_manifest()?;
+        move_into_place(self.staging.path(), &self.target, &self.files)
     }
+
+    /// Records the report's files in the staging folder, durably, before the first one moves.
+    fn write_manifest(&self) -> Result<(), DirectoryError> {
+        let path = self.staging.path().join(MANIFEST);
+        let failed = |error| DirectoryError::Write { path: self.target.clone(), error };
+        let mut file = owner_only().open(&path).map_err(failed)?;
+        file.write_all(self.files.join("\n").as_bytes()).and_then(|()| file.sync_all()).map_err(failed)?;
+        sync_directory(self.staging.path());
+        Ok(())
+    }
+}
+
+/// Moves the staged `files` into `target` and removes the report files not among them; returns the
+/// paths written.
+fn move_into_place(staging: &Path, target: &Path, files: &[String]) -> Result<Vec<PathBuf>, DirectoryError> {
+    let mut published = Vec::with_capacity(files.len());
+    for name in files {
+        let path = target.join(name);
+        let staged = staging.join(name);
+        // A file that an interrupted run already moved is in place.
+        if staged.exists() {
+            fs::rename(staged, &path).map_err(|error| DirectoryError::Publish { path: path.clone(), error })?;
+        }
+        published.push(path);
+    }
+    for stale in REPORT_FILES.iter().filter(|name| !files.iter().any(|written| written == *name)) {
+        let path = target.join(stale);
+        if fs::symlink_metadata(&path).is_ok_and(|metadata| metadata.is_file()) {
+            fs::remove_file(&path).map_err(|error| DirectoryError::Publish { path: path.clone(), error })?;
+        }
+    }
+    sync_directory(target);
+    Ok(published)
+}
+
+/// Makes renames in `directory` durable; a file system that cannot sync a directory loses nothing else.
+fn sync_directory(directory: &Path) {
+    if let Ok(directory) = File::open(directory) {
+        let _ = directory.sync_all();
+    }
+}
+
+/// Finishes the publication an interrupted run started in `target`, and removes the staging folders
+/// of runs that never started one.
+fn recover(target: &Path) -> Result<(), DirectoryError> {
+    let failed = |error| DirectoryError::Create { path: target.to_owned(), error };
+    let mut leftovers: Vec<PathBuf> = Vec::new();
+    for entry in fs::read_dir(target).map_err(failed)? {
+        let entry = entry.map_err(failed)?;
+        let is_staging = entry.file_name().to_str().is_some_and(|name| name.starts_with(STAGING_PREFIX));
+        if is_staging && entry.file_type().map_err(failed)?.is_dir() {
+            leftovers.push(entry.path());
+        }
+    }
+    leftovers.sort();
+    for staging in leftovers {
+        let recovered = |error| DirectoryError::Recover { path: staging.clone(), error };
+        match fs::read_to_string(staging.join(MANIFEST)) {
+            Ok(manifest) => {
+                let files: Vec<String> =
+                    manifest.lines().filter(|name| REPORT_FILES.contains(name)).map(str::to_owned).collect();
+                for name in &files {
+                    check_replaceable(&target.join(name))?;
+                }
+                move_into_place(&staging, target, &files)?;
+            }
+            Err(error) if error.kind() == io::ErrorKind::NotFound => {}
+            Err(error) => return Err(recovered(error)),
+        }
+        fs::remove_dir_all(&staging).map_err(recovered)?;
+    }
+    Ok(())
 }
 
 fn owner_only() -> OpenOptions {
@@ -155,6 +228,61 @@ mod tests {
         assert_eq!(fs::read_to_string(target.join("notes.txt")).unwrap(), "mine", "other files stay");
         let left: Vec<_> = fs::read_dir(&target).unwrap().map(|entry| entry.unwrap().file_name()).collect();
         assert_eq!(left.len(), 2, "no staging folder is left: {left:?}");
+    }
+
+    /// Leaves in `target` what a run killed while publishing leaves: a staging folder with its manifest
+    /// and the files not moved yet, the moved ones in place beside an older report's.
+    fn interrupted_publication(target: &Path) {
+        let staging = target.join(".permaudit-staging-AbC123");
+        fs::create_dir_all(&staging).unwrap();
+        fs::write(staging.join(MANIFEST), "permissions.json\nreport.html").unwrap();
+        fs::write(staging.join("report.html"), "new").unwrap();
+        fs::write(target.join("permissions.json"), "new").unwrap();
+        fs::write(target.join("report.html"), "old").unwrap();
+        fs::write(target.join("revocation-plan.csv"), "old").unwrap();
+    }
+
+    #[test]
+    fn an_interrupted_publication_is_finished_before_the_next_report() {
+        let root = tempfile::tempdir().unwrap();
+        let target = root.path().join("out");
+        interrupted_publication(&target);
+        let never_published = target.join(".permaudit-staging-XyZ789");
+        fs::create_dir_all(&never_published).unwrap();
+        fs::write(never_published.join("report.html"), "half").unwrap();
+        let directory = ReportDirectory::create(&target).unwrap();
+        assert_eq!(fs::read_to_string(target.join("report.html")).unwrap(), "new");
+        assert_eq!(fs::read_to_string(target.join("permissions.json")).unwrap(), "new");
+        assert!(!target.join("revocation-plan.csv").exists(), "the interrupted report did not hold it");
+        assert!(!never_published.exists(), "a staging folder that never published is removed");
+        drop(directory);
+        let left: Vec<_> = fs::read_dir(&target).unwrap().map(|entry| entry.unwrap().file_name()).collect();
+        assert_eq!(left.len(), 2, "{left:?}");
+    }
+
+    #[test]
+    fn a_report_that_fails_after_a_recovery_leaves_the_recovered_one_whole() {
+        let root = tempfile::tempdir().unwrap();
+        let target = root.path().join("out");
+        interrupted_publication(&target);
+        fs::remove_file(target.join("revocation-plan.csv")).unwrap();
+        fs::create_dir(target.join("revocation-plan.csv")).unwrap();
+        let mut directory = ReportDirectory::create(&target).unwrap();
+        write(&mut directory, "permissions.json", "newer");
+        write(&mut directory, "revocation-plan.csv", "newer");
+        assert!(directory.publish().is_err(), "the path in the way stops this report");
+        assert_eq!(fs::read_to_string(target.join("permissions.json")).unwrap(), "new");
+        assert_eq!(fs::read_to_string(target.join("report.html")).unwrap(), "new");
+    }
+
+    #[test]
+    fn errors_name_their_cause_once() {
+        let root = tempfile::tempdir().unwrap();
+        let file = root.path().join("a-file");
+        fs::write(&file, "").unwrap();
+        let error = ReportDirectory::create(&file).err().unwrap();
+        let chained = format!("{:#}", anyhow::Error::new(error));
+        assert_eq!(chained.matches("os error").count(), 1, "{chained}");
     }
 
     #[test]

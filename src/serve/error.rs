@@ -20,6 +20,8 @@ pub enum ApiError {
     MethodNotAllowed(String),
     #[error("the request body is larger than the server's limit of {limit} bytes (`--max-body-bytes`)")]
     PayloadTooLarge { limit: usize },
+    #[error("the request body did not arrive within {seconds} s (`--body-timeout`)")]
+    BodyTimeout { seconds: u64 },
     #[error("{0}")]
     Internal(String),
 }
@@ -33,6 +35,7 @@ impl ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::BodyTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -50,10 +53,12 @@ impl IntoResponse for ApiError {
 pub enum ServeError {
     #[error(transparent)]
     Snapshot(#[from] crate::model::SnapshotError),
-    #[error("cannot listen on `{addr}`: {source}; pick another address with `--addr`")]
-    Bind { addr: String, source: std::io::Error },
+    #[error("cannot listen on `{addr}`: {error}; pick another address with `--addr`")]
+    Bind { addr: String, error: std::io::Error },
+    #[error("cannot remove the temporary files an interrupted save left beside `{}`: {error}", path.display())]
+    Cleanup { path: std::path::PathBuf, error: std::io::Error },
     #[error("invalid `--token`: {0}")]
     Token(#[from] InvalidToken),
     #[error("the server stopped: {0}")]
-    Io(#[from] std::io::Error),
+    Io(std::io::Error),
 }

@@ -4,9 +4,11 @@
 //!
 //! Requests pass, in order: the latency and fault knobs ([`faults`]), the token check ([`auth`]), then
 //! the endpoint. Reads come from memory; `admin_batch_create` adds members and saves the snapshot file
-//! atomically before answering.
+//! atomically before answering. Connections are bounded in number and in how long they may idle or
+//! dawdle over a request ([`connections`]).
 
 mod auth;
+mod connections;
 mod error;
 mod faults;
 mod handlers;
@@ -17,6 +19,7 @@ mod state;
 mod token;
 mod wire;
 
+pub use connections::ConnectionLimits;
 pub use error::{ApiError, ServeError};
 pub use token::{InvalidToken, Token};
 
@@ -46,6 +49,10 @@ pub struct ServeOptions {
     pub latency: Duration,
     /// The largest request body accepted.
     pub max_body_bytes: usize,
+    /// The longest wait for the rest of a request body once its head arrived.
+    pub body_timeout: Duration,
+    /// How many connections are served at once, and how long each may wait for a request head.
+    pub connections: ConnectionLimits,
 }
 
 /// A server bound to its address, ready to run.
@@ -54,19 +61,24 @@ pub struct Server {
     state: Arc<AppState>,
     organization_id: String,
     member_count: usize,
+    removed_temporaries: usize,
+    connections: ConnectionLimits,
 }
 
 impl Server {
-    /// Loads the snapshot and binds the address.
+    /// Loads the snapshot, removes the temporary files an interrupted save of it left behind, and binds
+    /// the address.
     pub async fn bind(options: ServeOptions) -> Result<Server, ServeError> {
         options.token.check()?;
         let snapshot = Snapshot::load(&options.org)?;
+        let removed_temporaries = crate::atomic::remove_stale_temporaries(&options.org)
+            .map_err(|error| ServeError::Cleanup { path: options.org.clone(), error })?;
         let organization_id = snapshot.organization.id.to_string();
         let member_count = snapshot.organization.members.len();
         let current_user = state::current_user(&snapshot.organization);
         let listener = TcpListener::bind(&options.addr)
             .await
-            .map_err(|source| ServeError::Bind { addr: options.addr.clone(), source })?;
+            .map_err(|error| ServeError::Bind { addr: options.addr.clone(), error })?;
         let state = Arc::new(AppState {
             token: options.token,
             knobs: Arc::new(faults::Knobs {
@@ -74,15 +86,17 @@ impl Server {
                 faults: faults::FaultPlan::new(options.fault_rate, options.fault_seed),
             }),
             max_body_bytes: options.max_body_bytes,
+            body_timeout: options.body_timeout,
             current_user,
             store: Store::new(options.org, snapshot),
         });
-        Ok(Server { listener, state, organization_id, member_count })
+        let connections = options.connections;
+        Ok(Server { listener, state, organization_id, member_count, removed_temporaries, connections })
     }
 
     /// Returns the address the server listens on.
     pub fn local_addr(&self) -> Result<SocketAddr, ServeError> {
-        Ok(self.listener.local_addr()?)
+        self.listener.local_addr().map_err(ServeError::Io)
     }
 
     /// Returns the served organization's id.
@@ -95,11 +109,15 @@ impl Server {
         self.member_count
     }
 
+    /// Returns how many temporary files of an interrupted save were removed at start.
+    pub fn removed_temporaries(&self) -> usize {
+        self.removed_temporaries
+    }
+
     /// Serves requests until `shutdown` completes, then finishes the requests under way.
-    pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), ServeError> {
+    pub async fn run(self, shutdown: impl Future<Output = ()>) {
         let router = handlers::router(self.state);
-        axum::serve(self.listener, router).with_graceful_shutdown(shutdown).await?;
-        Ok(())
+        connections::serve(self.listener, router, self.connections, shutdown).await;
     }
 }
 

@@ -60,7 +60,8 @@ fn batch_error(total: usize, reports: &[EntryProblems]) -> ApiError {
         .map(|report| {
             let email = report.email.as_deref();
             let found: Vec<String> = report.problems.iter().map(|problem| message(problem, email)).collect();
-            format!("users[{}] ({}): {}", report.position, email.unwrap_or("no email"), found.join(", "))
+            let named = email.map_or_else(|| "no email".to_owned(), crate::untrusted::value);
+            format!("users[{}] ({named}): {}", report.position, found.join(", "))
         })
         .collect();
     ApiError::BadRequest(format!(
@@ -76,15 +77,20 @@ fn batch_error(total: usize, reports: &[EntryProblems]) -> ApiError {
 fn message(problem: &EntryProblem, email: Option<&str>) -> String {
     match problem {
         EntryProblem::NotAMapping => "the entry must be a JSON object".to_owned(),
-        EntryProblem::UnknownField(key) => format!("unknown field `{}`", key.as_deref().unwrap_or_default()),
+        EntryProblem::UnknownField(key) => {
+            format!("unknown field `{}`", crate::untrusted::value(key.as_deref().unwrap_or_default()))
+        }
         EntryProblem::Missing(field) | EntryProblem::Null(field) => format!("`{}` is required", field.as_str()),
+        EntryProblem::Repeated(field) => format!("`{}` appears more than once", field.as_str()),
         EntryProblem::WrongType(Field::IsSsoUser) => "`is_sso_user` must be `true` or `false`".to_owned(),
         EntryProblem::WrongType(field @ (Field::Name | Field::Email)) => {
             format!("`{}` must be a string", field.as_str())
         }
         EntryProblem::WrongType(field) => format!("`{}` must be a string or null", field.as_str()),
         EntryProblem::BlankName => "`name` must not be empty".to_owned(),
-        EntryProblem::InvalidEmail => format!("`{}` is not a valid email address", email.unwrap_or_default()),
+        EntryProblem::InvalidEmail => {
+            format!("`{}` is not a valid email address", crate::untrusted::value(email.unwrap_or_default()))
+        }
         EntryProblem::MemberHasEmail => "the email already belongs to a member of the organization".to_owned(),
         EntryProblem::RepeatsEntry(first) => format!("the email repeats users[{first}] of this request"),
     }

@@ -15,6 +15,7 @@ pub struct AppState {
     pub token: Token,
     pub knobs: Arc<Knobs>,
     pub max_body_bytes: usize,
+    pub body_timeout: std::time::Duration,
     /// Who `userinfo` says the caller is, fixed at start (created users are never owners).
     pub current_user: UserInfo,
     pub store: Store,

@@ -1,12 +1,18 @@
 //! Batch creation of users: the `create_users:` YAML file of the official CLI, validated whole before
 //! anything is sent or written (syntax with line and column here, then every entry by the shared
 //! validator of [`super::entries`], worded as the file's messages), and the members a validated batch
-//! adds to an organization. Password values never appear in any message.
+//! adds to an organization. Password values never appear in any message, and the other values a
+//! message quotes are escaped and shortened ([`crate::untrusted::value`]).
+//!
+//! Before the text is parsed, its flow nesting is measured ([`super::nesting`]): the parser takes
+//! quadratic time to refuse deep nesting, the scan refuses it at once.
 
 use super::entries::{self, Entry, EntryProblem, EntryProblems, Field, FieldValue, Rules};
+use super::nesting::{self, Nesting, MAX_DEPTH, MAX_UNMEASURED};
 use crate::model::{Member, OrgRole, Organization, UserId};
 use crate::sdk::{AdminCreateUser, AdminCreateUsers, AdminCreatedUser, Timestamp};
-use serde_norway::Value;
+use crate::untrusted;
+use serde::de::{Deserialize, Deserializer, EnumAccess, IgnoredAny, MapAccess, SeqAccess, VariantAccess, Visitor};
 use std::collections::HashSet;
 use std::fmt;
 
@@ -21,7 +27,7 @@ pub struct Problem {
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.entry, &self.email) {
-            (Some(entry), Some(email)) => write!(f, "entry {entry} ({email}): {}", self.message),
+            (Some(entry), Some(email)) => write!(f, "entry {entry} ({}): {}", untrusted::value(email), self.message),
             (Some(entry), None) => write!(f, "entry {entry}: {}", self.message),
             _ => f.write_str(&self.message),
         }
@@ -35,6 +41,10 @@ pub enum BatchError {
     Read { path: String, reason: String },
     #[error("`{path}` is not valid YAML at line {line}, column {column}: {reason}; nothing was created")]
     Syntax { path: String, line: usize, column: usize, reason: String },
+    #[error("`{path}` nests `[` or `{{` more than {MAX_DEPTH} deep at line {line}, column {column}; a users file needs two levels, nothing was created")]
+    TooDeep { path: String, line: usize, column: usize },
+    #[error("`{path}` holds more than {MAX_UNMEASURED} `[` and `{{` after line {since} (the last at line {line}, column {column}); nothing was created")]
+    TooManyCollections { path: String, line: usize, column: usize, since: usize },
     #[error("`{path}` has {}; nothing was created:\n{}", crate::plural::count(problems.len(), "problem", "problems"), list(problems))]
     Invalid { path: String, problems: Vec<Problem> },
 }
@@ -58,10 +68,16 @@ impl fmt::Debug for Parsed {
 /// The file's rules: the official SDK model refuses unknown keys and has no default for `password`.
 const FILE_RULES: Rules = Rules { password_key_required: true, unknown_fields_refused: true };
 
-/// Parses a users file; only a YAML syntax error or a wrong top level stops it, every entry's
-/// problems are found by [`validate`].
+/// Parses a users file; only excessive nesting, a YAML syntax error or a wrong top level stops it,
+/// every entry's problems are found by [`validate`].
 pub fn parse(text: &str, path: &str) -> Result<Parsed, BatchError> {
-    let document: Value = serde_norway::from_str(text).map_err(|error| {
+    nesting::check(text).map_err(|nesting| match nesting {
+        Nesting::TooDeep { line, column } => BatchError::TooDeep { path: path.to_owned(), line, column },
+        Nesting::TooMany { line, column, since } => {
+            BatchError::TooManyCollections { path: path.to_owned(), line, column, since }
+        }
+    })?;
+    let document: Node = serde_norway::from_str(text).map_err(|error| {
         let (line, column) = error.location().map_or((0, 0), |location| (location.line(), location.column()));
         BatchError::Syntax { path: path.to_owned(), line, column, reason: syntax_reason(&error) }
     })?;
@@ -74,9 +90,102 @@ pub fn parse(text: &str, path: &str) -> Result<Parsed, BatchError> {
 /// Returns the reason of a syntax error without the location, which is reported on its own.
 fn syntax_reason(error: &serde_norway::Error) -> String {
     let text = error.to_string();
-    match text.find(" at line ") {
-        Some(position) => text[..position].to_owned(),
-        None => text,
+    let reason = match text.find(" at line ") {
+        Some(position) => &text[..position],
+        None => &text,
+    };
+    untrusted::message(reason)
+}
+
+/// A YAML node as the users file needs it. Unlike `serde_norway::Value`, a mapping keeps every key in
+/// order, a repeated one included, so that a repeated key is one problem among the others instead of
+/// a parse error that hides them.
+enum Node {
+    Null,
+    Bool(bool),
+    Text(String),
+    Sequence(Vec<Node>),
+    Mapping(Vec<(Node, Node)>),
+    /// A number, a tagged value: nothing a users file holds.
+    Other,
+}
+
+impl Node {
+    fn as_str(&self) -> Option<&str> {
+        match self {
+            Node::Text(text) => Some(text),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Node, D::Error> {
+        deserializer.deserialize_any(NodeVisitor)
+    }
+}
+
+struct NodeVisitor;
+
+impl<'de> Visitor<'de> for NodeVisitor {
+    type Value = Node;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a YAML value")
+    }
+
+    fn visit_unit<E>(self) -> Result<Node, E> {
+        Ok(Node::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Node, E> {
+        Ok(Node::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Node, D::Error> {
+        Node::deserialize(deserializer)
+    }
+
+    fn visit_bool<E>(self, flag: bool) -> Result<Node, E> {
+        Ok(Node::Bool(flag))
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Node, E> {
+        Ok(Node::Other)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Node, E> {
+        Ok(Node::Other)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Node, E> {
+        Ok(Node::Other)
+    }
+
+    fn visit_str<E>(self, text: &str) -> Result<Node, E> {
+        Ok(Node::Text(text.to_owned()))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut sequence: A) -> Result<Node, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = sequence.next_element()? {
+            items.push(item);
+        }
+        Ok(Node::Sequence(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut mapping: A) -> Result<Node, A::Error> {
+        let mut pairs = Vec::new();
+        while let Some(pair) = mapping.next_entry()? {
+            pairs.push(pair);
+        }
+        Ok(Node::Mapping(pairs))
+    }
+
+    fn visit_enum<A: EnumAccess<'de>>(self, tagged: A) -> Result<Node, A::Error> {
+        let (IgnoredAny, value) = tagged.variant::<IgnoredAny>()?;
+        value.newtype_variant::<IgnoredAny>()?;
+        Ok(Node::Other)
     }
 }
 
@@ -85,46 +194,47 @@ fn problem(message: String) -> Problem {
 }
 
 /// Returns the `create_users` list; an empty file counts as a file without it, as in the official CLI.
-fn top_level(document: &Value) -> Result<&Vec<Value>, Problem> {
-    let mapping = match document {
-        Value::Null => return Err(problem("missing `create_users:` list".to_owned())),
-        Value::Mapping(mapping) => mapping,
+fn top_level(document: &Node) -> Result<&Vec<Node>, Problem> {
+    let pairs = match document {
+        Node::Null => return Err(problem("missing `create_users:` list".to_owned())),
+        Node::Mapping(pairs) => pairs,
         _ => return Err(problem("the file must be a mapping with a `create_users:` list".to_owned())),
     };
-    if let Some(key) = mapping.keys().find(|key| key.as_str() != Some("create_users")) {
+    if let Some((key, _)) = pairs.iter().find(|(key, _)| key.as_str() != Some("create_users")) {
         return Err(problem(format!(
             "unknown top-level key {}; only `create_users` is allowed",
             describe_key(key.as_str())
         )));
     }
-    match mapping.get("create_users") {
-        Some(Value::Sequence(entries)) => Ok(entries),
-        Some(_) => Err(problem("`create_users` must be a list".to_owned())),
-        None => Err(problem("missing `create_users:` list".to_owned())),
+    match pairs.as_slice() {
+        [] => Err(problem("missing `create_users:` list".to_owned())),
+        [(_, Node::Sequence(entries))] => Ok(entries),
+        [_] => Err(problem("`create_users` must be a list".to_owned())),
+        _ => Err(problem("`create_users` appears more than once; write one list".to_owned())),
     }
 }
 
 fn describe_key(key: Option<&str>) -> String {
     match key {
-        Some(text) => format!("`{text}`"),
+        Some(text) => format!("`{}`", untrusted::value(text)),
         None => "that is not a string".to_owned(),
     }
 }
 
 /// Returns one entry of the file in the validator's form.
-fn entry_of(value: &Value) -> Entry {
-    let Value::Mapping(mapping) = value else {
+fn entry_of(node: &Node) -> Entry {
+    let Node::Mapping(pairs) = node else {
         return Entry::NotAMapping;
     };
-    Entry::Fields(mapping.iter().map(|(key, value)| (key.as_str().map(str::to_owned), field_value(value))).collect())
+    Entry::Fields(pairs.iter().map(|(key, value)| (key.as_str().map(str::to_owned), field_value(value))).collect())
 }
 
-fn field_value(value: &Value) -> FieldValue {
-    match value {
-        Value::Null => FieldValue::Null,
-        Value::Bool(flag) => FieldValue::Bool(*flag),
-        Value::String(text) => FieldValue::Text(text.clone()),
-        _ => FieldValue::Other,
+fn field_value(node: &Node) -> FieldValue {
+    match node {
+        Node::Null => FieldValue::Null,
+        Node::Bool(flag) => FieldValue::Bool(*flag),
+        Node::Text(text) => FieldValue::Text(text.clone()),
+        Node::Sequence(_) | Node::Mapping(_) | Node::Other => FieldValue::Other,
     }
 }
 
@@ -156,6 +266,7 @@ fn message(problem: &EntryProblem) -> String {
             "missing `password` (the key is required; write `password: null` or `password: ''` for none)".to_owned()
         }
         EntryProblem::Missing(field) => format!("missing `{}`", field.as_str()),
+        EntryProblem::Repeated(field) => format!("`{}` appears more than once", field.as_str()),
         EntryProblem::Null(Field::IsSsoUser) | EntryProblem::WrongType(Field::IsSsoUser) => {
             "`is_sso_user` must be true or false".to_owned()
         }
@@ -332,6 +443,48 @@ mod tests {
   - entry 3 (a@x.com): `name` is empty
   - entry 3 (a@x.com): missing `is_sso_user`";
         assert_eq!(error, expected);
+    }
+
+    #[test]
+    fn a_repeated_key_is_one_problem_among_the_others() {
+        let text = "create_users:
+  - name: Bob
+    name: Rob
+    email: not-an-email
+    is_sso_user: yes
+";
+        let error = validate(parse(text, "u.yaml").unwrap(), &HashSet::new(), "u.yaml").unwrap_err().to_string();
+        let expected = "`u.yaml` has 4 problems; nothing was created:
+  - entry 1 (not-an-email): `name` appears more than once
+  - entry 1 (not-an-email): `email` is not a valid email address
+  - entry 1 (not-an-email): missing `password` (the key is required; write `password: null` or `password: ''` for none)
+  - entry 1 (not-an-email): `is_sso_user` must be true or false";
+        assert_eq!(error, expected);
+        let twice = parse("create_users: []\ncreate_users: []\n", "u.yaml").unwrap_err().to_string();
+        assert!(twice.contains("`create_users` appears more than once"), "{twice}");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_parsing() {
+        let text = format!("create_users: {}", "[".repeat(100_000));
+        let error = parse(&text, "deep.yaml").unwrap_err().to_string();
+        assert_eq!(
+            error,
+            "`deep.yaml` nests `[` or `{` more than 128 deep at line 1, column 143; a users file needs two levels, nothing was created"
+        );
+    }
+
+    #[test]
+    fn values_in_messages_are_escaped_and_shortened() {
+        let long = "x".repeat(10_000);
+        let text = format!(
+            "create_users:\n  - {{name: N, email: \"\\e[31m{long}@x.com\", password: null, is_sso_user: true, {}: 1}}\n",
+            "k".repeat(1000)
+        );
+        let error = validate(parse(&text, "u.yaml").unwrap(), &HashSet::new(), "u.yaml").unwrap_err().to_string();
+        assert!(error.contains("entry 1 (\\u{1b}[31mxxx"), "{error}");
+        assert!(!error.contains('\u{1b}'), "{error}");
+        assert!(error.len() < 2000, "{} bytes", error.len());
     }
 
     #[test]

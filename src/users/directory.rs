@@ -19,8 +19,8 @@ pub enum DirectoryError {
     Snapshot(#[from] SnapshotError),
     #[error(transparent)]
     Batch(#[from] BatchError),
-    #[error("user `{email}` has an invalid `created_at`: {source}")]
-    Timestamp { email: String, source: TimestampError },
+    #[error("user `{email}` has an invalid `created_at`: `{value}` is not an ISO 8601 timestamp")]
+    Timestamp { email: String, value: String },
     #[error("the paging token `{0}` is not one this snapshot gave out")]
     PagingToken(String),
     #[error("cannot start the HTTP runtime: {0}")]
@@ -112,7 +112,9 @@ impl Directory for SnapshotDirectory {
     ) -> Result<(Vec<User>, Option<String>), DirectoryError> {
         let start = match token {
             None => 0,
-            Some(token) => token.parse::<usize>().map_err(|_| DirectoryError::PagingToken(token.to_owned()))?,
+            Some(token) => {
+                token.parse::<usize>().map_err(|_| DirectoryError::PagingToken(crate::untrusted::value(token)))?
+            }
         };
         let matching = self.snapshot.organization.members.iter().filter(|member| filters.matches(member));
         let page: Vec<_> = matching.skip(start).take(count as usize + 1).collect();
@@ -136,7 +138,10 @@ impl Directory for SnapshotDirectory {
 }
 
 fn user_of(member: &crate::model::Member) -> Result<User, DirectoryError> {
-    User::from_member(member).map_err(|source| DirectoryError::Timestamp { email: member.email.clone(), source })
+    User::from_member(member).map_err(|TimestampError(value)| DirectoryError::Timestamp {
+        email: crate::untrusted::value(&member.email),
+        value: crate::untrusted::value(&value),
+    })
 }
 
 /// Users of the live API.

@@ -66,7 +66,7 @@ impl Entry {
         let Entry::Fields(fields) = self else {
             return None;
         };
-        fields.iter().find(|(key, _)| key.as_deref() == Some(field.as_str())).map(|(_, value)| value)
+        fields.iter().rfind(|(key, _)| key.as_deref() == Some(field.as_str())).map(|(_, value)| value)
     }
 
     /// Returns the entry's `email` when it is a string, which names the entry in messages.
@@ -96,6 +96,8 @@ pub enum EntryProblem {
     UnknownField(Option<String>),
     /// A required key is absent.
     Missing(Field),
+    /// A key appears more than once in the entry (the last value counts, as in PyYAML).
+    Repeated(Field),
     /// A required field is null.
     Null(Field),
     /// A field holds a value of the wrong type.
@@ -170,6 +172,11 @@ fn read_user(entry: &Entry, rules: Rules, problems: &mut Vec<EntryProblem>) -> O
     if rules.unknown_fields_refused {
         let unknown = fields.iter().filter(|(key, _)| key.as_deref().and_then(Field::of_key).is_none());
         problems.extend(unknown.map(|(key, _)| EntryProblem::UnknownField(key.clone())));
+    }
+    for field in Field::ALL {
+        if fields.iter().filter(|(key, _)| key.as_deref() == Some(field.as_str())).count() > 1 {
+            problems.push(EntryProblem::Repeated(field));
+        }
     }
     let name = required_text(entry, Field::Name, problems);
     if name.as_deref().is_some_and(|name| name.trim().is_empty()) {

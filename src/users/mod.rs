@@ -4,6 +4,7 @@
 pub mod batch;
 mod directory;
 pub mod entries;
+mod nesting;
 
 pub use crate::sdk::{CollaboratorType, Filters};
 pub use batch::{BatchError, Problem};

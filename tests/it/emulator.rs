@@ -24,9 +24,15 @@ pub struct Emulator {
 impl Emulator {
     /// Starts a server over a copy of `snapshot`, with extra command-line options.
     pub fn start(snapshot: &Path, extra: &[&str]) -> Emulator {
+        Emulator::start_prepared(snapshot, extra, |_| {})
+    }
+
+    /// Starts a server over a copy of `snapshot` in a folder that `prepare` may change first.
+    pub fn start_prepared(snapshot: &Path, extra: &[&str], prepare: impl FnOnce(&Path)) -> Emulator {
         let directory = tempfile::tempdir().unwrap();
         let org = directory.path().join("org.json");
         std::fs::copy(snapshot, &org).unwrap();
+        prepare(directory.path());
         let stderr = std::fs::File::create(directory.path().join("stderr")).unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_permaudit"))
             .args(["serve", "--org", org.to_str().unwrap(), "--addr", "127.0.0.1:0", "--token", TOKEN])

@@ -624,3 +624,105 @@ fn bad_options_are_refused_at_start() {
         assert!(!stderr(&output).contains("with spaces"), "a rejected token is not echoed");
     }
 }
+
+/// Opens a raw connection to the server.
+fn connect(server: &Emulator) -> std::net::TcpStream {
+    let address = server.base.trim_start_matches("http://");
+    let stream = std::net::TcpStream::connect(address).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    stream
+}
+
+/// Reads until the server closes the connection; returns what it sent and how long that took.
+fn read_to_close(stream: &mut std::net::TcpStream) -> (String, Duration) {
+    use std::io::Read;
+    let started = Instant::now();
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    (String::from_utf8_lossy(&answer).into_owned(), started.elapsed())
+}
+
+#[test]
+fn idle_and_half_sent_connections_are_closed() {
+    use std::io::Write;
+    let server = Emulator::demo(&["--header-timeout", "1", "--body-timeout", "1"]);
+    let mut idle = connect(&server);
+    let mut half_head = connect(&server);
+    half_head.write_all(b"GET /api/v2/userinfo/ HTTP/1.1\r\nHost: x\r\n").unwrap();
+    let mut half_body = connect(&server);
+    let head = format!(
+        "POST /api/v2/users/admin_batch_create HTTP/1.1\r\nHost: x\r\nCookie: cli_token={TOKEN}\r\ncontent-length: 100\r\n\r\n["
+    );
+    half_body.write_all(head.as_bytes()).unwrap();
+    for stream in [&mut idle, &mut half_head] {
+        let (answer, waited) = read_to_close(stream);
+        assert!(waited < Duration::from_secs(10), "closed after the header timeout: {waited:?}");
+        assert!(!answer.contains("200 OK"), "{answer}");
+    }
+    let (answer, waited) = read_to_close(&mut half_body);
+    assert!(waited < Duration::from_secs(10), "{waited:?}");
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert_eq!(member_emails(&server.org).len(), load("fixtures/demo/org.json").organization.members.len());
+}
+
+#[test]
+fn connections_beyond_the_limit_are_told_to_come_back() {
+    use std::io::Write;
+    let server = Emulator::demo(&["--max-connections", "2"]);
+    let held = [connect(&server), connect(&server)];
+    // The server accepts in order: once this answer came, both held connections were accepted.
+    let mut third = connect(&server);
+    let (answer, _) = read_to_close(&mut third);
+    assert!(answer.starts_with("HTTP/1.1 503") && answer.contains("retry-after: 1"), "{answer}");
+    drop(held);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let mut stream = connect(&server);
+        let request = format!(
+            "GET /api/v2/userinfo/ HTTP/1.1\r\nHost: x\r\nCookie: cli_token={TOKEN}\r\nConnection: close\r\n\r\n"
+        );
+        let _ = stream.write_all(request.as_bytes());
+        let (answer, _) = read_to_close(&mut stream);
+        if answer.starts_with("HTTP/1.1 200") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "a slot frees once the held connections close: {answer}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn stale_temporary_files_of_the_snapshot_are_removed_at_start() {
+    let stale = ".permaudit-org.json.Ab12Cd.tmp";
+    let server = Emulator::start_prepared(&demo_org(), &[], |directory| {
+        std::fs::write(directory.join(stale), vec![b'x'; 4096]).unwrap();
+        std::fs::write(directory.join("notes.tmp"), "mine").unwrap();
+    });
+    assert!(!server.directory().join(stale).exists());
+    assert!(server.directory().join("notes.tmp").exists(), "only the server's own files are removed");
+    assert_eq!(get(&server, "/api/v2/userinfo/").0, 200);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !server.stderr().contains("removed 1 temporary file") && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(server.stderr().contains("removed 1 temporary file"), "{}", server.stderr());
+}
+
+#[test]
+fn a_symlinked_snapshot_is_saved_through_the_link() {
+    use std::os::unix::fs::PermissionsExt;
+    let server = Emulator::start_prepared(&demo_org(), &[], |directory| {
+        let real = directory.join("real.json");
+        std::fs::rename(directory.join("org.json"), &real).unwrap();
+        std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).unwrap();
+        std::os::unix::fs::symlink("real.json", directory.join("org.json")).unwrap();
+    });
+    let (status, body) =
+        post(&server, "/api/v2/users/admin_batch_create", json!([new_user("Lin", "lin@x.com")]).to_string());
+    assert_eq!(status, 200, "{body}");
+    let link = std::fs::symlink_metadata(&server.org).unwrap();
+    assert!(link.file_type().is_symlink(), "the link is still a link");
+    let real = server.directory().join("real.json");
+    assert!(member_emails(&real).contains(&"lin@x.com".to_owned()));
+    assert_eq!(std::fs::metadata(&real).unwrap().permissions().mode() & 0o777, 0o640);
+}

@@ -142,3 +142,28 @@ fn the_generator_is_deterministic_from_its_seed() {
     let snapshot = Snapshot::from_slice(&first, Path::new("a.json")).unwrap();
     assert_eq!(snapshot.organization.members.len(), 300);
 }
+
+#[test]
+fn a_byte_order_mark_before_the_json_is_accepted() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = write_temp(directory.path(), "bom.json", &format!("\u{feff}{}", demo_text()));
+    let output = permaudit(&["user", "list-permissions", "--org", &path]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(crate::support::stdout(&output), crate::support::render_text(&load("fixtures/demo/org.json")));
+}
+
+#[test]
+fn a_huge_or_hostile_value_is_quoted_short_and_escaped() {
+    let directory = tempfile::tempdir().unwrap();
+    let role = format!("\u{1b}[2J{}", "r".repeat(1_000_000));
+    let text = demo_text().replacen("\"readonly\"", &format!("\"{}\"", role.replace('\u{1b}', "\\u001b")), 1);
+    let message = refused(&write_temp(directory.path(), "huge.json", &text));
+    assert!(message.len() < 2000, "the message is {} bytes", message.len());
+    assert!(message.contains("\\u{1b}[2Jrrr") && !message.contains('\u{1b}'), "{message}");
+    assert!(message.contains("characters left out") && message.contains("expected one of"), "{message}");
+    let id = "c".repeat(100_000);
+    let text =
+        demo_text().replacen("\"cld_1\"", &format!("\"{id}\""), 1).replacen("\"cld_2\"", &format!("\"{id}\""), 1);
+    let message = refused(&write_temp(directory.path(), "huge-id.json", &text));
+    assert!(message.contains("appears twice") && message.len() < 2000, "{message}");
+}

@@ -130,7 +130,7 @@ pub fn open_directory(org: Option<&Path>) -> anyhow::Result<Box<dyn Directory>> 
 /// Returns the console page of users, as the official CLI's `get_endpoint('/collaborators')`.
 pub fn ui_link() -> String {
     let host = std::env::var("ANYSCALE_HOST").ok().filter(|host| !host.trim().is_empty());
-    let host = host.as_deref().unwrap_or(DEFAULT_HOST);
+    let host = crate::untrusted::without_userinfo(host.as_deref().unwrap_or(DEFAULT_HOST));
     // urljoin with an absolute path keeps only the scheme and the authority of the host.
     let origin = match host.find("://") {
         Some(scheme_end) => {

@@ -7,7 +7,7 @@ mod retry;
 mod users;
 mod wire;
 
-pub use client::ApiClient;
+pub use client::{ApiClient, Limits, DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_BYTES};
 pub use collector::{collect, CollectOptions, Collected};
 pub use retry::RetryPolicy;
 pub use users::MemberPage;

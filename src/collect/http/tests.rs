@@ -84,12 +84,17 @@ fn client(host: &str, attempts: u32) -> ApiClient {
 
 fn page(items: &str, next: Option<&str>) -> String {
     let next = next.map_or("null".to_owned(), |token| format!("\"{token}\""));
-    format!(r#"{{"results": [{items}], "metadata": {{"total": 9, "next_paging_token": {next}}}}}"#)
+    format!(r#"{{"results": [{items}], "metadata": {{"next_paging_token": {next}}}}}"#)
+}
+
+fn page_of_total(items: &str, next: Option<&str>, total: u64) -> String {
+    page(items, next).replace("\"metadata\": {", &format!("\"metadata\": {{\"total\": {total}, "))
 }
 
 #[tokio::test]
 async fn pagination_follows_tokens_past_short_pages_and_sends_the_cookie() {
-    let replies = vec![ok(&page("1, 2", Some("a+b"))), ok(&page("3", Some("c"))), ok(&page("", None))];
+    let replies =
+        vec![ok(&page_of_total("1, 2", Some("a+b"), 3)), ok(&page_of_total("3", Some("c"), 3)), ok(&page("", None))];
     let (host, seen) = stub(replies).await;
     let items: Vec<u32> = client(&host, 1).all_pages(Method::GET, "/api/v2/clouds/", None).await.unwrap();
     assert_eq!(items, [1, 2, 3]);
@@ -423,4 +428,203 @@ async fn a_created_user_without_a_timestamp_is_a_malformed_answer() {
     let message = error.to_string();
     assert!(message.contains("`POST /api/v2/users/admin_batch_create`"), "{message}");
     assert!(message.contains("user `n@x.com` has an invalid `created_at`"), "{message}");
+}
+
+/// Serves every connection with `answer`, which writes whatever it likes on the socket after the
+/// request head was read; returns the base URL and the number of requests served.
+async fn raw_server<F, Fut>(answer: F) -> (String, Arc<std::sync::atomic::AtomicUsize>)
+where
+    F: Fn(String, tokio::net::TcpStream) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    let served = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = served.clone();
+    let answer = Arc::new(answer);
+    tokio::spawn(async move {
+        loop {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let answer = answer.clone();
+            tokio::spawn(async move {
+                let request = read_request(&mut socket).await;
+                answer(request, socket).await;
+            });
+        }
+    });
+    (address, served)
+}
+
+async fn respond(mut socket: tokio::net::TcpStream, status: u16, extra: &str, body: &str) {
+    let head = format!("HTTP/1.1 {status} X\r\ncontent-length: {}\r\nconnection: close\r\n{extra}\r\n", body.len());
+    let _ = socket.write_all(format!("{head}{body}").as_bytes()).await;
+}
+
+fn limited(host: &str, limits: super::Limits) -> ApiClient {
+    client(host, 1).with_limits(limits)
+}
+
+#[tokio::test]
+async fn a_server_that_pages_forever_is_stopped_at_the_page_limit() {
+    let tokens = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let (host, served) = raw_server(move |_, socket| {
+        let number = tokens.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        async move {
+            let body = format!(r#"{{"results": [1], "metadata": {{"next_paging_token": "fresh-{number}"}}}}"#);
+            respond(socket, 200, "", &body).await;
+        }
+    })
+    .await;
+    let limits = super::Limits { max_pages: 25, ..Default::default() };
+    let error = limited(&host, limits).all_pages::<u32>(Method::GET, "/api/v2/clouds/", None).await.unwrap_err();
+    assert!(matches!(error, CollectError::TooManyPages { pages: 25, .. }), "{error}");
+    let message = error.to_string();
+    assert!(message.contains("`GET /api/v2/clouds/`") && message.contains("--max-pages"), "{message}");
+    assert_eq!(served.load(std::sync::atomic::Ordering::SeqCst), 25);
+}
+
+#[tokio::test]
+async fn pages_past_the_servers_total_or_empty_pages_that_go_on_are_refused() {
+    let (host, _) = raw_server(|request, socket| async move {
+        let token = request.split("paging_token=").nth(1).and_then(|rest| rest.split(['&', ' ']).next());
+        let next = format!("p{}", token.map_or(0, |token| token.len()));
+        respond(
+            socket,
+            200,
+            "",
+            &format!(r#"{{"results": [1, 2], "metadata": {{"total": 5, "next_paging_token": "{next}"}}}}"#),
+        )
+        .await;
+    })
+    .await;
+    let error = client(&host, 1).all_pages::<u32>(Method::GET, "/api/v2/clouds/", None).await.unwrap_err();
+    assert!(error.to_string().contains("holds 5 items by the server's count, but 6 came"), "{error}");
+    let (host, served) = raw_server(|request, socket| async move {
+        let next = format!("e{}", request.len());
+        respond(socket, 200, "", &format!(r#"{{"results": [], "metadata": {{"next_paging_token": "{next}"}}}}"#)).await;
+    })
+    .await;
+    let error = client(&host, 1).all_pages::<u32>(Method::GET, "/api/v2/clouds/", None).await.unwrap_err();
+    assert!(error.to_string().contains("page 1 holds no item but names a next page"), "{error}");
+    assert_eq!(served.load(std::sync::atomic::Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn an_answer_larger_than_the_limit_fails_without_being_read_whole() {
+    let (host, _) = raw_server(|_, mut socket| async move {
+        let head = "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n";
+        if socket.write_all(head.as_bytes()).await.is_err() {
+            return;
+        }
+        let chunk = format!("{:x}\r\n{}\r\n", 65536, "[".repeat(65536));
+        // An endless body: only the client's limit stops it.
+        while socket.write_all(chunk.as_bytes()).await.is_ok() {}
+    })
+    .await;
+    let limits = super::Limits { max_response_bytes: 1 << 20, ..Default::default() };
+    let error = limited(&host, limits)
+        .call::<serde_json::Value>(Method::GET, "/api/v2/userinfo/", &[], None)
+        .await
+        .unwrap_err();
+    assert!(matches!(error, CollectError::TooLarge { limit: 1048576, .. }), "{error}");
+    assert!(error.to_string().contains("--max-response-bytes"), "{error}");
+    let (host, _) = raw_server(|_, mut socket| async move {
+        let head = "HTTP/1.1 200 OK\r\ncontent-length: 2147483648\r\n\r\n[";
+        let _ = socket.write_all(head.as_bytes()).await;
+    })
+    .await;
+    let error = limited(&host, limits)
+        .call::<serde_json::Value>(Method::GET, "/api/v2/userinfo/", &[], None)
+        .await
+        .unwrap_err();
+    assert!(matches!(error, CollectError::TooLarge { .. }), "{error}");
+}
+
+#[tokio::test]
+async fn a_servers_text_never_carries_the_token_or_a_password_or_a_terminal_sequence() {
+    let (host, _) = raw_server(|request, socket| async move {
+        let cookie =
+            request.lines().find(|line| line.to_lowercase().starts_with("cookie")).unwrap_or_default().to_owned();
+        let body = request.split("\r\n\r\n").nth(1).unwrap_or_default().to_owned();
+        let detail = format!("\u{1b}[31mbad request{}\u{1b}[0m: {cookie} {body}", "!".repeat(5000));
+        let detail = serde_json::Value::from(detail);
+        respond(socket, 400, "", &format!(r#"{{"error": {{"detail": {detail}}}}}"#)).await;
+    })
+    .await;
+    let users = [new_user("n@x.com", Some("hunter2\"pw")), new_user("m@x.com", Some("s3cret"))];
+    let error = client(&host, 1).admin_batch_create(&users).await.unwrap_err();
+    let message = error.to_string();
+    for secret in ["sss_secret_token", "hunter2", "s3cret", "\u{1b}"] {
+        assert!(!message.contains(secret), "{secret:?} in {message}");
+    }
+    assert!(message.contains("\\u{1b}[31mbad request") && message.contains("<redacted>"), "{message}");
+    assert!(message.chars().count() < 1000, "the text is shortened: {} characters", message.chars().count());
+}
+
+#[tokio::test]
+async fn a_gap_never_carries_the_token() {
+    fn echo_cookie(line: &str) -> Reply {
+        if line.contains("/policy/cloud/") {
+            return status(503, r#"{"error": {"detail": "cookie cli_token=sss_secret_token refused"}}"#);
+        }
+        broken_policy(line)
+    }
+    let host = routed(echo_cookie).await;
+    let collected = super::collect(&client(&host, 2), &super::CollectOptions::default()).await.unwrap();
+    let gaps = &collected.snapshot.collection.gaps;
+    assert_eq!(gaps.len(), 1);
+    assert!(gaps[0].contains("cli_token=<redacted> refused") && !gaps[0].contains("sss_"), "{gaps:?}");
+}
+
+#[tokio::test]
+async fn a_redirect_is_followed_within_the_origin_only() {
+    let (elsewhere, _) = raw_server(|_, socket| async move {
+        respond(socket, 200, "", r#"{"result": {"organization_ids": ["org_evil"]}}"#).await;
+    })
+    .await;
+    let location = format!("location: {elsewhere}/api/v2/userinfo/\r\n");
+    let location: &'static str = Box::leak(location.into_boxed_str());
+    let (host, _) = raw_server(move |request, socket| async move {
+        if request.starts_with("GET /old") {
+            respond(socket, 301, "location: /api/v2/userinfo/\r\n", "").await;
+        } else if request.starts_with("GET /api/v2/userinfo/") {
+            respond(socket, 200, "", r#"{"result": {"organization_ids": ["org_1"]}}"#).await;
+        } else {
+            respond(socket, 302, location, "").await;
+        }
+    })
+    .await;
+    let client = client(&host, 3);
+    let same: serde_json::Value = client.call(Method::GET, "/old", &[], None).await.unwrap();
+    assert_eq!(same["result"]["organization_ids"][0], "org_1");
+    let error = client.call::<serde_json::Value>(Method::GET, "/away", &[], None).await.unwrap_err();
+    assert!(matches!(error, CollectError::Redirect { .. }), "{error}");
+    let message = error.to_string();
+    assert!(message.contains("to another origin") && message.contains(elsewhere.as_str()), "{message}");
+}
+
+#[tokio::test]
+async fn credentials_in_the_host_are_removed_from_a_servers_text() {
+    let (host, _) = raw_server(|request, socket| async move {
+        let echoed = serde_json::Value::from(request.replace("\r\n", " "));
+        respond(socket, 400, "", &format!(r#"{{"error": {{"detail": {echoed}}}}}"#)).await;
+    })
+    .await;
+    let with_credentials = host.replace("http://", "http://auditor:pa55word@");
+    let error = client(&with_credentials, 1).call::<serde_json::Value>(Method::GET, "/x", &[], None).await.unwrap_err();
+    let message = error.to_string();
+    assert!(message.contains("authorization: Basic <redacted>"), "{message}");
+    for secret in ["pa55word", "YXVkaXRvcjpwYTU1d29yZA", "sss_secret_token"] {
+        assert!(!message.contains(secret), "{secret} in {message}");
+    }
+}
+
+#[tokio::test]
+async fn credentials_in_the_host_never_reach_the_snapshot() {
+    let host = routed(broken_policy).await;
+    let with_credentials = host.replace("http://", "http://user:pa55word@");
+    let collected = super::collect(&client(&with_credentials, 2), &super::CollectOptions::default()).await.unwrap();
+    assert_eq!(collected.snapshot.collection.source, host);
+    assert!(collected.snapshot.collection.gaps.iter().all(|gap| !gap.contains("pa55word")));
 }

@@ -52,8 +52,13 @@ impl ApiClient {
     /// server may have acted on it, and returns what the server created.
     pub async fn admin_batch_create(&self, users: &[AdminCreateUser]) -> Result<Vec<AdminCreatedUser>, CollectError> {
         let body = serde_json::Value::Array(users.iter().map(|user| user.to_dict().into()).collect());
-        let created: Page<CreatedUser> = self.call_once(Method::POST, BATCH_CREATE, Some(&body)).await?;
-        let malformed = |message| CollectError::Malformed { endpoint: format!("POST {BATCH_CREATE}"), message };
+        let passwords = users.iter().filter_map(|user| user.password.as_deref());
+        let secrets = self.secrets().clone().with(passwords);
+        let created: Page<CreatedUser> = self.call_once(Method::POST, BATCH_CREATE, Some(&body), &secrets).await?;
+        let malformed = |message: String| CollectError::Malformed {
+            endpoint: format!("POST {BATCH_CREATE}"),
+            message: secrets.clean(&message),
+        };
         created.results.into_iter().map(|wire| AdminCreatedUser::try_from(wire).map_err(malformed)).collect()
     }
 }

@@ -21,6 +21,16 @@ pub struct Page<T> {
 pub struct PageMetadata {
     #[serde(default)]
     pub next_paging_token: Option<String>,
+    /// How many items the whole list holds, when the server says; anything but a count is ignored.
+    #[serde(default)]
+    total: Option<serde_json::Value>,
+}
+
+impl PageMetadata {
+    /// Returns the number of items the server says the whole list holds.
+    pub fn total(&self) -> Option<u64> {
+        self.total.as_ref().and_then(serde_json::Value::as_u64)
+    }
 }
 
 /// A single-result answer.

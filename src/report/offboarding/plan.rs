@@ -113,6 +113,12 @@ fn score(removal: &Removal, outcome: &Outcome) -> Score {
 
 /// Returns the member's revocations in order, found with the priority queue described above.
 pub fn plan(resolution: &Resolution<'_>, member: MemberIx) -> Vec<Revocation> {
+    plan_counted(resolution, member).0
+}
+
+/// Returns the same plan and the number of removals simulated to find it: the work the cost bound
+/// above limits, counted so that tests can check the bound without timing anything.
+pub fn plan_counted(resolution: &Resolution<'_>, member: MemberIx) -> (Vec<Revocation>, usize) {
     let (demotion, reach) = demote(resolution, resolution.reach(member));
     let holdings = Holdings::of(resolution, &reach);
     let simulation = Simulation::new(&reach, resolution.graph.project_parents());
@@ -120,7 +126,8 @@ pub fn plan(resolution: &Resolution<'_>, member: MemberIx) -> Vec<Revocation> {
         BaseSource::PermissionLevel(role) => Some(*role),
         BaseSource::Group { .. } => None,
     });
-    demotion.into_iter().chain(Planner::new(simulation, holdings, level).run()).collect()
+    let (steps, evaluations) = Planner::new(simulation, holdings, level).run();
+    (demotion.into_iter().chain(steps).collect(), evaluations)
 }
 
 /// Returns the same plan by trying every remaining holding at every step: the slow, obvious reference.
@@ -225,6 +232,8 @@ struct Planner<'s> {
     /// The org role the member's own `permission_level` gives, which no revocation removes.
     level: Option<OrgRole>,
     queue: BinaryHeap<(Score, Reverse<usize>, u64)>,
+    /// Removals simulated so far.
+    evaluations: usize,
 }
 
 impl<'s> Planner<'s> {
@@ -241,6 +250,7 @@ impl<'s> Planner<'s> {
             base_holders: BTreeSet::new(),
             level,
             queue: BinaryHeap::with_capacity(count),
+            evaluations: 0,
         };
         planner.index_holdings();
         (0..count).for_each(|position| planner.rescore(position));
@@ -274,12 +284,13 @@ impl<'s> Planner<'s> {
             return;
         }
         self.versions[position] += 1;
+        self.evaluations += 1;
         let removal = &self.holdings[position].1;
         let found = score(removal, &self.simulation.outcome(removal));
         self.queue.push((found, Reverse(position), self.versions[position]));
     }
 
-    fn run(mut self) -> Vec<Revocation> {
+    fn run(mut self) -> (Vec<Revocation>, usize) {
         let mut steps = Vec::with_capacity(self.holdings.len());
         while let Some((_, Reverse(position), version)) = self.queue.pop() {
             if !self.alive[position] || self.versions[position] != version {
@@ -287,7 +298,7 @@ impl<'s> Planner<'s> {
             }
             steps.push(self.take(position));
         }
-        steps
+        (steps, self.evaluations)
     }
 
     /// Carries out one holding's removal and re-scores the holdings whose score it may have changed.

@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 /// Creates every user of the batch, or none.
 pub async fn admin_batch_create(State(state): State<Arc<AppState>>, body: Body) -> Result<Response, ApiError> {
-    let body = read_body(body, state.max_body_bytes).await?;
+    let body = read_body(body, &state).await?;
     // Saving the snapshot is blocking file work: it runs off the async workers.
     tokio::task::spawn_blocking(move || create(&state, &body))
         .await

@@ -51,7 +51,7 @@ pub fn router(state: Arc<AppState>) -> Router {
 
 /// `POST /api/v2/cli_usage/`: the official CLI's telemetry, read within the body limit and dropped.
 async fn cli_usage(State(state): State<Arc<AppState>>, body: Body) -> Result<Json<serde_json::Value>, ApiError> {
-    read_body(body, state.max_body_bytes).await?;
+    read_body(body, &state).await?;
     Ok(Json(serde_json::json!({})))
 }
 

@@ -41,7 +41,7 @@ pub async fn cloud_collaborators(
     query: QueryParams,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let search = NameOrEmail::from_body(&read_body(body, state.max_body_bytes).await?)?;
+    let search = NameOrEmail::from_body(&read_body(body, &state).await?)?;
     let paging = Paging::from_query(&query, &format!("cloud collaborators {cloud_id} {search:?}"))?;
     let served = state.store.read();
     let cloud = find_cloud(&served, &cloud_id)?;
