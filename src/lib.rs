@@ -9,6 +9,7 @@ pub mod atomic;
 pub mod cli;
 pub mod collect;
 pub mod compat;
+pub mod diff;
 pub mod model;
 pub mod report;
 pub mod resolve;

@@ -2,6 +2,7 @@
 
 mod browser;
 mod collect;
+mod diff;
 mod emulator;
 mod golden;
 mod official_cli;
