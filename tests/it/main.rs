@@ -3,6 +3,7 @@
 mod browser;
 mod collect;
 mod diff;
+mod diff_properties;
 mod emulator;
 mod golden;
 mod official_cli;
