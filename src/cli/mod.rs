@@ -1,6 +1,7 @@
 //! Command-line interface: clap argument structs and one function per command.
 
 mod collect;
+mod diff;
 mod explain;
 mod generate;
 mod output;
@@ -21,7 +22,8 @@ pub const EXIT_USAGE: u8 = 2;
 /// Exit code of incomplete data: a collection gave up on some endpoint after its retries (or a report
 /// was made from an incomplete snapshot). No result is reported as complete.
 pub const EXIT_INCOMPLETE: u8 = 3;
-/// Exit code of `report --fail-on-anomalies` when the report holds anomalies (the files are written).
+/// Exit code of `report --fail-on-anomalies` when the report holds anomalies (the files are written),
+/// and of `diff --fail-on-change` when the collections differ as it says.
 pub const EXIT_FINDINGS: u8 = 4;
 
 /// Audits who can reach which Anyscale cloud and project, with which role, and why.
@@ -45,6 +47,8 @@ pub enum Command {
     Report(report::ReportArgs),
     /// Explains why a member has each role: every path, and what would remain without each one.
     Explain(explain::ExplainArgs),
+    /// Compares two collections: what changed in effective access, and the raw changes that caused it.
+    Diff(diff::DiffArgs),
     /// Writes a synthetic organization snapshot, deterministic from a seed (for benchmarks and tests).
     Generate(generate::GenerateArgs),
     /// Serves the Anyscale HTTP API from a snapshot, for testing clients against a known organization.
@@ -77,6 +81,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Collect(args) => collect::run(args),
         Command::Report(args) => report::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Diff(args) => diff::run(args),
         Command::Generate(args) => generate::run(args),
         Command::Serve(args) => serve::run(args),
     }

@@ -31,23 +31,26 @@ impl ChangeKind {
     /// Every kind, in the order outputs list them.
     pub const ALL: &'static [ChangeKind] = <ChangeKind as strum::VariantArray>::VARIANTS;
 
-    /// Returns the kind's stable code and its title: the one table of change kinds.
-    pub fn info(self) -> (&'static str, &'static str) {
+    /// Returns the kind's stable code, its title (what a change line says) and its label in a
+    /// summary's counts: the one table of change kinds.
+    pub fn info(self) -> (&'static str, &'static str, &'static str) {
         match self {
-            ChangeKind::MemberJoined => ("member-joined", "joined the organization"),
-            ChangeKind::MemberLeft => ("member-left", "left the organization"),
-            ChangeKind::OrgOwnerGained => ("org-owner-gained", "became an org owner"),
-            ChangeKind::OrgOwnerLost => ("org-owner-lost", "is no longer an org owner"),
-            ChangeKind::OrgRoleGained => ("org-role-gained", "gained a base role"),
-            ChangeKind::OrgRoleLost => ("org-role-lost", "lost the base role"),
-            ChangeKind::ServiceAccountChanged => ("service-account-changed", "service-account flag changed"),
-            ChangeKind::EmailChanged => ("email-changed", "email changed"),
-            ChangeKind::NameChanged => ("name-changed", "name changed"),
-            ChangeKind::AccessGained => ("access-gained", "access gained"),
-            ChangeKind::AccessLost => ("access-lost", "access lost"),
-            ChangeKind::RoleRaised => ("role-raised", "role raised"),
-            ChangeKind::RoleLowered => ("role-lowered", "role lowered"),
-            ChangeKind::Unknown => ("unknown", "unknown (collection gap)"),
+            ChangeKind::MemberJoined => ("member-joined", "joined the organization", "members joined"),
+            ChangeKind::MemberLeft => ("member-left", "left the organization", "members left"),
+            ChangeKind::OrgOwnerGained => ("org-owner-gained", "became an org owner", "new org owners"),
+            ChangeKind::OrgOwnerLost => ("org-owner-lost", "no longer an org owner", "org owners lost"),
+            ChangeKind::OrgRoleGained => ("org-role-gained", "gained a base role", "base roles gained"),
+            ChangeKind::OrgRoleLost => ("org-role-lost", "lost the base role", "base roles lost"),
+            ChangeKind::ServiceAccountChanged => {
+                ("service-account-changed", "service-account flag changed", "service-account flags changed")
+            }
+            ChangeKind::EmailChanged => ("email-changed", "email changed", "emails changed"),
+            ChangeKind::NameChanged => ("name-changed", "name changed", "names changed"),
+            ChangeKind::AccessGained => ("access-gained", "access gained", "access gained"),
+            ChangeKind::AccessLost => ("access-lost", "access lost", "access lost"),
+            ChangeKind::RoleRaised => ("role-raised", "role raised", "roles raised"),
+            ChangeKind::RoleLowered => ("role-lowered", "role lowered", "roles lowered"),
+            ChangeKind::Unknown => ("unknown", "unknown (collection gap)", "unknown (collection gap)"),
         }
     }
 
@@ -56,9 +59,14 @@ impl ChangeKind {
         self.info().0
     }
 
-    /// Returns the kind's title, as text and HTML print it.
+    /// Returns the kind's title, as a change line says it.
     pub fn title(self) -> &'static str {
         self.info().1
+    }
+
+    /// Returns the kind's label in a summary's counts.
+    pub fn label(self) -> &'static str {
+        self.info().2
     }
 
     /// Returns the kind of an access change from one role to another (`None` is no role).

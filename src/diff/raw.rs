@@ -126,7 +126,7 @@ impl RawChange {
             RawKind::NameChanged => format!("name of {member} changed from {before} to {after}"),
             RawKind::ResourceCreated => format!("{subject} created"),
             RawKind::ResourceDeleted => format!("{subject} deleted"),
-            RawKind::Renamed => format!("{subject} renamed from {before} to {after}"),
+            RawKind::Renamed => format!("{} {before} ({}) renamed to {after}", self.subject_kind(), self.subject_id()),
             RawKind::GroupDeleted => format!("{group} deleted (deleted_at set)"),
             RawKind::GroupRestored => format!("{group} restored (deleted_at cleared)"),
             RawKind::GroupOrgRoleChanged => format!("org role given by {group} changed from {before} to {after}"),
@@ -143,6 +143,23 @@ impl RawChange {
             RawKind::GroupGrantAdded => format!("{group} granted {after} on {resource}"),
             RawKind::GroupGrantRemoved => format!("grant of {before} to {group} on {resource} removed"),
             RawKind::GroupGrantChanged => format!("grant of {group} on {resource} changed from {before} to {after}"),
+        }
+    }
+
+    /// Returns what a record change is about: `group`, `cloud` or `project`.
+    fn subject_kind(&self) -> &'static str {
+        match (&self.group, &self.resource) {
+            (Some(_), _) => "group",
+            (None, Some(resource)) => resource.kind.as_str(),
+            (None, None) => "record",
+        }
+    }
+
+    fn subject_id(&self) -> &str {
+        match (&self.group, &self.resource) {
+            (Some(group), _) => &group.id,
+            (None, Some(resource)) => &resource.id,
+            (None, None) => "",
         }
     }
 

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct KindCount {
     pub kind: ChangeKind,
-    pub title: &'static str,
+    pub label: &'static str,
     pub count: usize,
 }
 
@@ -47,7 +47,7 @@ impl Summary {
                 .count(),
             kinds: ChangeKind::ALL
                 .iter()
-                .map(|&kind| KindCount { kind, title: kind.title(), count: count(kind) })
+                .map(|&kind| KindCount { kind, label: kind.label(), count: count(kind) })
                 .collect(),
             raw_changes: raw.len(),
             raw_with_effect: effects(|effect| matches!(effect, Effect::Changes { .. })),

@@ -3,14 +3,17 @@
 //! ([`ReportDirectory`]).
 
 use super::csv as csv_report;
+use super::diff::{changes_section, write_csv};
 use super::directory::{
-    DirectoryError, ReportDirectory, ANOMALIES_CSV, PERMISSIONS_CSV, PERMISSIONS_JSON, REPORT_HTML, REVOCATION_CSV,
+    DirectoryError, ReportDirectory, ANOMALIES_CSV, CHANGES_CSV, PERMISSIONS_CSV, PERMISSIONS_JSON, REPORT_HTML,
+    REVOCATION_CSV,
 };
 use super::facts::AnomalyLookup;
 use super::html::{self, data, HtmlError};
 use super::offboarding::Offboarding;
 use super::permissions::PermissionsDocument;
 use super::summary::Summary;
+use crate::diff::Diff;
 use crate::model::Collection;
 use crate::resolve::{Anomaly, MemberAccess, Resolution};
 use std::io::Write;
@@ -38,15 +41,31 @@ pub fn write_organization(
     resolution: &Resolution<'_>,
     collection: &Collection,
 ) -> Result<Written, ReportError> {
+    write_organization_with_changes(directory, resolution, collection, None)
+}
+
+/// Writes the organization's report files into `directory`, with, when a diff from a baseline
+/// collection is given, its "Changes since" section in the HTML and `changes.csv`.
+pub fn write_organization_with_changes(
+    directory: &Path,
+    resolution: &Resolution<'_>,
+    collection: &Collection,
+    changes: Option<&Diff>,
+) -> Result<Written, ReportError> {
     let mut report = ReportDirectory::create(directory)?;
     let members: Vec<&MemberAccess> = resolution.members.iter().collect();
     let document = PermissionsDocument::new(resolution);
     let anomalies: Vec<&Anomaly> = resolution.anomalies.iter().collect();
-    let page = html::render_report(&Summary::new(resolution, collection), data::data_block(resolution, &members))?;
+    let summary = Summary::new(resolution, collection);
+    let section = changes.map(changes_section);
+    let page = html::render_report_with_changes(&summary, data::data_block(resolution, &members), section.as_ref())?;
     report.write(PERMISSIONS_JSON, |out| document.write_json(out, 2))?;
     report.write(PERMISSIONS_CSV, |out| csv_report::write_permissions(out, resolution, collection, &members))?;
     report.write(ANOMALIES_CSV, |out| csv_report::write_anomalies(out, resolution, collection, &anomalies))?;
     report.write(REPORT_HTML, |out| out.write_all(page.as_bytes()))?;
+    if let Some(diff) = changes {
+        report.write(CHANGES_CSV, |out| write_csv(out, diff))?;
+    }
     Ok(Written { paths: report.publish()?, anomalies: anomalies.len() })
 }
 

@@ -19,8 +19,12 @@ pub const REPORT_HTML: &str = "report.html";
 /// The offboarding plan of a one-person report, one row per step.
 pub const REVOCATION_CSV: &str = "revocation-plan.csv";
 
+/// The changes since a baseline collection (`report --baseline`), one row per change and cause.
+pub const CHANGES_CSV: &str = "changes.csv";
+
 /// Every file name a permaudit report directory can hold. A report removes the ones it does not write.
-pub const REPORT_FILES: &[&str] = &[PERMISSIONS_JSON, PERMISSIONS_CSV, ANOMALIES_CSV, REPORT_HTML, REVOCATION_CSV];
+pub const REPORT_FILES: &[&str] =
+    &[PERMISSIONS_JSON, PERMISSIONS_CSV, ANOMALIES_CSV, REPORT_HTML, REVOCATION_CSV, CHANGES_CSV];
 
 /// Why a report directory could not be written; nothing in it was replaced.
 #[derive(Debug, thiserror::Error)]

@@ -18,6 +18,8 @@ const LAYOUT: &str = include_str!("../../../templates/layout.html.j2");
 const COLLECTION: &str = include_str!("../../../templates/collection.html.j2");
 const REPORT: &str = include_str!("../../../templates/report.html.j2");
 const PERSON: &str = include_str!("../../../templates/person.html.j2");
+const DIFF: &str = include_str!("../../../templates/diff.html.j2");
+const CHANGES: &str = include_str!("../../../templates/changes.html.j2");
 const SCRIPT: &str = include_str!("../../../templates/report.js");
 const STYLE: &str = include_str!("../../../templates/report.css");
 
@@ -31,6 +33,15 @@ pub struct HtmlError {
 
 /// Returns the organization report, from its summary and data block.
 pub fn render_report(summary: &impl Serialize, data_block: String) -> Result<String, HtmlError> {
+    render_report_with_changes(summary, data_block, None::<&()>)
+}
+
+/// Returns the organization report with, when given, its "Changes since" section.
+pub fn render_report_with_changes(
+    summary: &impl Serialize,
+    data_block: String,
+    changes: Option<&impl Serialize>,
+) -> Result<String, HtmlError> {
     render(
         "report.html.j2",
         context! {
@@ -41,6 +52,20 @@ pub fn render_report(summary: &impl Serialize, data_block: String) -> Result<Str
             // Already escaped for a script element by `data::data_block`.
             data => Value::from_safe_string(data_block),
             summary => Value::from(Serde(summary)),
+            changes => changes.map(|changes| Value::from(Serde(changes))),
+        },
+    )
+}
+
+/// Returns the page of a diff between two collections; it needs no script.
+pub fn render_diff(format: &str, changes: &impl Serialize) -> Result<String, HtmlError> {
+    render(
+        "diff.html.j2",
+        context! {
+            format => format,
+            csp => content_security_policy(false),
+            style => Value::from_safe_string(STYLE.to_owned()),
+            changes => Value::from(Serde(changes)),
         },
     )
 }
@@ -72,6 +97,8 @@ fn environment() -> Result<Environment<'static>, minijinja::Error> {
     environment.add_template("collection.html.j2", COLLECTION)?;
     environment.add_template("report.html.j2", REPORT)?;
     environment.add_template("person.html.j2", PERSON)?;
+    environment.add_template("diff.html.j2", DIFF)?;
+    environment.add_template("changes.html.j2", CHANGES)?;
     Ok(environment)
 }
 
