@@ -40,7 +40,12 @@ pub(crate) fn member_changes(attribution: &Attribution<'_, '_, '_>, member: u32)
     if records.is_empty() && entries.is_empty() {
         return Vec::new();
     }
-    let (old, new) = (View::of(catalog, Side::Old, member), View::of(catalog, Side::New, member));
+    // Only changed roles and standings need what reaches the member; a record change names itself.
+    let standing = records.iter().any(|change| is_standing(change.kind));
+    let (old, new) = match entries.is_empty() && !standing {
+        true => (View::default(), View::default()),
+        false => (View::of(catalog, Side::Old, member), View::of(catalog, Side::New, member)),
+    };
     let mut drafts = Vec::with_capacity(records.len() + entries.len());
     for change in records {
         let causes = record_causes(attribution, member, change.kind, &old, &new);
@@ -72,6 +77,13 @@ fn record_causes(
         _ => return attribution.standing(member, old, new),
     };
     attribution.record(member, raw)
+}
+
+fn is_standing(kind: ChangeKind) -> bool {
+    matches!(
+        kind,
+        ChangeKind::OrgOwnerGained | ChangeKind::OrgOwnerLost | ChangeKind::OrgRoleGained | ChangeKind::OrgRoleLost
+    )
 }
 
 fn standing(access: Option<&MemberAccess>) -> OrgStanding {
@@ -141,6 +153,11 @@ fn entry_differences(
     old: Option<&MemberAccess>,
     new: Option<&MemberAccess>,
 ) -> Vec<(Key, Option<Role>, Option<Role>)> {
+    if let (Some(old), Some(new)) = (old, new) {
+        if same_roles(catalog, old, new) {
+            return Vec::new();
+        }
+    }
     let old = old.map(|access| roles(catalog, Side::Old, access)).unwrap_or_default();
     let new = new.map(|access| roles(catalog, Side::New, access)).unwrap_or_default();
     if old == new {
@@ -173,4 +190,18 @@ fn entry_differences(
         }
     }
     differences
+}
+
+/// True when a member holds the same roles on the same entries on both sides, listed in the same
+/// order (the common case, checked without allocating); false may also mean only another order.
+fn same_roles(catalog: &Catalog<'_, '_>, old: &MemberAccess, new: &MemberAccess) -> bool {
+    old.clouds.len() == new.clouds.len()
+        && old.clouds.iter().zip(&new.clouds).all(|(before, after)| {
+            catalog.clouds.slot(Side::Old, before.cloud) == after.cloud
+                && before.role == after.role
+                && before.projects.len() == after.projects.len()
+                && before.projects.iter().zip(&after.projects).all(|(before, after)| {
+                    catalog.projects.slot(Side::Old, before.project) == after.project && before.role == after.role
+                })
+        })
 }

@@ -142,7 +142,9 @@ pub fn compare_resolved(
         members.par_iter().flat_map_iter(|&member| member_changes(&attribution, member)).collect();
     let mut changes: Vec<EffectiveChange> =
         found.into_par_iter().map(|draft| name_change(&catalog, &gaps, draft)).collect();
-    changes.par_sort_by_cached_key(change_order);
+    // Changes arrive nearly in order (members by slot, which is the new side's output order), which the
+    // standard library's stable sort finds as runs.
+    changes.sort_by(|a, b| change_order(a).cmp(&change_order(b)));
     let raw = raw_changes(&catalog, &gaps, &drafts, &mut changes, selected.as_deref());
     Ok(Diff {
         organization_id: new.organization_id().to_owned(),
@@ -197,22 +199,15 @@ fn name_change(catalog: &Catalog<'_, '_>, gaps: &GapCover, draft: ChangeDraft) -
     }
 }
 
-type ChangeOrder = (String, String, u8, String, String, u8, String, String);
-
-/// Orders changes by member (email, then id), its record first, then by cloud and project name.
-fn change_order(change: &EffectiveChange) -> ChangeOrder {
-    let member = (change.member.email.clone(), change.member.id.clone());
-    let Some(resource) = &change.resource else {
-        return (member.0, member.1, change.kind as u8, String::new(), String::new(), 0, String::new(), String::new());
-    };
-    let access = ChangeKind::AccessGained as u8;
+/// Returns the order of a change: by member (email, then id), its record first (by kind), then its
+/// entries by cloud name and id, each cloud before its projects by name and id.
+fn change_order(change: &EffectiveChange) -> (&str, &str, ChangeKind, &str, &str, bool, &str, &str) {
+    let (email, id) = (change.member.email.as_str(), change.member.id.as_str());
+    let Some(resource) = &change.resource else { return (email, id, change.kind, "", "", false, "", "") };
     match &resource.cloud {
-        None => {
-            (member.0, member.1, access, resource.name.clone(), resource.id.clone(), 0, String::new(), String::new())
-        }
+        None => (email, id, ChangeKind::AccessGained, &resource.name, &resource.id, false, "", ""),
         Some(cloud) => {
-            let (name, id) = (resource.name.clone(), resource.id.clone());
-            (member.0, member.1, access, cloud.name.clone(), cloud.id.clone(), 1, name, id)
+            (email, id, ChangeKind::AccessGained, &cloud.name, &cloud.id, true, &resource.name, &resource.id)
         }
     }
 }

@@ -7,7 +7,6 @@ use super::catalog::{BaseKey, Catalog, Key, Side, SourceKey};
 use super::refs::OrgStanding;
 use crate::model::Role;
 use crate::resolve::{cloud_verdict, project_verdict, BaseGrants, BaseSource, Cap, Grants, MemberAccess, Source};
-use std::collections::BTreeMap;
 
 /// One side of one member.
 #[derive(Clone, Debug, Default)]
@@ -16,10 +15,11 @@ pub(crate) struct View {
     pub has_base: bool,
     /// The org-role sources, by slot and as the side's resolution has them.
     pub base: Vec<(BaseKey, BaseSource)>,
-    /// Every grant reaching the member, per entry, by slot and as the side's resolution has them.
-    pub sources: BTreeMap<Key, Vec<(SourceKey, Source)>>,
-    /// The member's effective roles.
-    pub roles: BTreeMap<Key, Role>,
+    /// Every grant reaching the member, by entry, by slot and as the side's resolution has them;
+    /// sorted by entry.
+    sources: Vec<(Key, SourceKey, Source)>,
+    /// The member's effective roles, sorted by entry.
+    roles: Vec<(Key, Role)>,
 }
 
 impl View {
@@ -29,37 +29,48 @@ impl View {
         let resolution = catalog.side(side);
         let access = &resolution.members[index as usize];
         let reach = resolution.reach(index);
-        let mut sources: BTreeMap<Key, Vec<(SourceKey, Source)>> = BTreeMap::new();
         let clouds = reach.clouds.iter().map(|&(cloud, source)| (Key::Cloud(catalog.clouds.slot(side, cloud)), source));
         let projects = reach
             .projects
             .iter()
             .map(|&(project, source)| (Key::Project(catalog.projects.slot(side, project)), source));
-        for (key, source) in clouds.chain(projects) {
-            sources.entry(key).or_default().push((catalog.source(side, source), source));
-        }
+        let mut sources: Vec<(Key, SourceKey, Source)> =
+            clouds.chain(projects).map(|(key, source)| (key, catalog.source(side, source), source)).collect();
+        sources.sort_unstable();
         View {
             is_service_account: reach.is_service_account,
             has_base: access.has_base(),
             base: reach.base.iter().map(|&base| (catalog.base(side, base), base)).collect(),
             sources,
-            roles: roles(catalog, side, access).into_iter().collect(),
+            roles: roles(catalog, side, access),
         }
+    }
+
+    /// Returns the member's role on an entry.
+    pub fn role(&self, key: Key) -> Option<Role> {
+        let position = self.roles.binary_search_by_key(&key, |&(entry, _)| entry).ok()?;
+        Some(self.roles[position].1)
+    }
+
+    /// Returns the grants reaching the member on one entry.
+    fn on(&self, key: Key) -> &[(Key, SourceKey, Source)] {
+        let start = self.sources.partition_point(|source| source.0 < key);
+        let end = start + self.sources[start..].partition_point(|source| source.0 == key);
+        &self.sources[start..end]
     }
 
     /// Returns the grants reaching the member on an entry, by slot, sorted.
     pub fn source_keys(&self, key: Key) -> Vec<SourceKey> {
-        let mut keys: Vec<SourceKey> =
-            self.sources.get(&key).map_or(Vec::new(), |list| list.iter().map(|s| s.0).collect());
-        keys.sort_unstable();
+        let mut keys: Vec<SourceKey> = self.on(key).iter().map(|source| source.1).collect();
         keys.dedup();
         keys
     }
 
     /// Returns the counts of the grants reaching the member on an entry, for the rules.
     pub fn grants(&self, key: Key) -> Grants {
-        let sources: Vec<Source> = self.sources.get(&key).map_or(Vec::new(), |list| list.iter().map(|s| s.1).collect());
-        Grants::of(&sources)
+        let mut grants = Grants::default();
+        self.on(key).iter().for_each(|source| grants.add(source.2));
+        grants
     }
 
     /// Returns the org-role sources, by slot, sorted.

@@ -286,7 +286,7 @@ fn the_html_page_escapes_values_and_runs_no_script() {
 fn fail_on_change_exits_4_on_any_change_or_on_an_escalation() {
     let same = diff_command(BASE, BASE, &["--fail-on-change", "any"]);
     assert_eq!(same.status.code(), Some(0), "no change: {}", stderr(&same));
-    assert!(stdout(&same).contains("0 changes for 0 members"));
+    assert!(stdout(&same).contains("0 changes, 0 members changed"));
     assert_eq!(diff_command(BASE, DEMO, &[]).status.code(), Some(0), "changes without --fail-on-change");
     assert_eq!(diff_command(BASE, DEMO, &["--fail-on-change", "any"]).status.code(), Some(4));
     assert_eq!(diff_command(BASE, DEMO, &["--fail-on-change", "escalation"]).status.code(), Some(4));

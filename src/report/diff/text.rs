@@ -37,7 +37,7 @@ fn side(text: &mut String, name: &str, side: &DiffSide) {
 fn summary(text: &mut String, diff: &Diff) {
     let summary = &diff.summary;
     let _ = writeln!(text, "\nSummary");
-    let _ = writeln!(text, "  {} changes for {} members", summary.changes, summary.members);
+    let _ = writeln!(text, "  {} changes, {} members changed", summary.changes, summary.members);
     let _ = writeln!(text, "  {} escalations (access gained, role raised, new org owner)", summary.escalations);
     let _ = writeln!(text, "  {} service-account changes to write or owner", summary.service_accounts_gaining_write);
     for kind in summary.kinds.iter().filter(|kind| kind.count > 0) {
