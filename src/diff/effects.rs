@@ -12,8 +12,11 @@ use super::refs::{ChangeValue, GroupRef, MemberRef};
 use super::view::standing_of;
 use crate::model::{DirectLevel, OrgRole, Role};
 use crate::resolve::{
-    describe_base, describe_source, BaseSource, CloudAccess, Entry, GroupIx, MemberAccess, MemberIx, Source,
+    describe_base, describe_source, BaseSource, CloudAccess, CloudIx, Entry, GroupIx, MemberAccess, MemberIx, Source,
 };
+
+/// A result found, or the reason a change has no effect (boxed: reasons are large and rare).
+type Found<T> = Result<T, Box<Reason>>;
 
 /// How many members' reasons a raw change lists; the others are counted.
 pub const REASONS_SHOWN: usize = 5;
@@ -22,6 +25,35 @@ pub const REASONS_SHOWN: usize = 5;
 enum Touch {
     Grant { member: MemberIx, entry: Entry, source: Source },
     Base { member: MemberIx, source: BaseSource },
+}
+
+/// The entry a grant reaches: its role, the cap on it, every grant there, what this grant asks for,
+/// and the cloud that caps it (the entry's own, or a project's parent).
+struct Held<'m> {
+    role: Role,
+    cap: Option<CapRule>,
+    sources: &'m [Source],
+    granted: Role,
+    cloud: CloudIx,
+}
+
+/// Why a grant reaches no role of the member.
+enum Unheld {
+    OwnerWins,
+    UnknownCloud,
+    NoParentRole,
+    Nothing,
+}
+
+impl Unheld {
+    fn reason(self, member: MemberRef, resource: crate::diff::ResourceRef) -> Reason {
+        match self {
+            Unheld::OwnerWins => Reason::OwnerWins { member, cloud: resource },
+            Unheld::UnknownCloud => Reason::UnknownCloud { project: resource },
+            Unheld::NoParentRole => Reason::NoParentCloudRole { member, project: resource },
+            Unheld::Nothing => Reason::NoAccess,
+        }
+    }
 }
 
 /// Decides the effect of raw changes.
@@ -58,15 +90,21 @@ impl Effects<'_, '_, '_> {
 
     fn reasons(&self, draft: &Draft) -> (Vec<Reason>, usize) {
         if draft.kind == RawKind::ProjectMoved {
-            return self.moved_reasons(draft).unwrap_or_else(|reason| (vec![reason], 0));
+            return self.moved_reasons(draft).unwrap_or_else(|reason| (vec![*reason], 0));
         }
+        match self.touches(draft) {
+            Err(reason) => (vec![*reason], 0),
+            Ok((_, touches)) if touches.is_empty() => (vec![self.nobody(draft)], 0),
+            Ok((side, touches)) => self.distinct_reasons(side, &touches),
+        }
+    }
+
+    /// Returns the members a raw change reaches, and through what, on the side where what it adds
+    /// is present; or the reason it reaches nothing.
+    fn touches(&self, draft: &Draft) -> Found<(Side, Vec<Touch>)> {
         let side = side_of(draft.kind);
-        let result = match draft.kind {
-            RawKind::Renamed => Err(Reason::Renamed),
-            RawKind::MemberJoined | RawKind::MemberLeft | RawKind::EmailChanged | RawKind::NameChanged => {
-                Err(Reason::NoAccess)
-            }
-            RawKind::ServiceAccountChanged => Err(Reason::NoAccess),
+        match draft.kind {
+            RawKind::Renamed => Err(Box::new(Reason::Renamed)),
             RawKind::PermissionLevelChanged => self.level_touches(draft),
             RawKind::GroupOrgRoleChanged => self.group_org_role_touches(draft),
             RawKind::MembershipAdded | RawKind::MembershipRemoved => self.membership_touches(draft, side),
@@ -74,19 +112,20 @@ impl Effects<'_, '_, '_> {
             RawKind::ResourceCreated | RawKind::ResourceDeleted if draft.group.is_some() => {
                 self.group_touches(draft, side)
             }
-            RawKind::ResourceCreated | RawKind::ResourceDeleted => Err(self.resource_reason(draft, side)),
-            RawKind::ProjectMoved => Err(Reason::NoAccess),
+            RawKind::ResourceCreated | RawKind::ResourceDeleted => Err(Box::new(self.resource_reason(draft, side))),
             RawKind::DirectLevelAdded | RawKind::DirectLevelRemoved | RawKind::DirectLevelChanged => {
                 self.direct_touches(draft, side)
             }
             RawKind::GroupGrantAdded | RawKind::GroupGrantRemoved | RawKind::GroupGrantChanged => {
                 self.group_grant_touches(draft, side)
             }
-        };
-        match result {
-            Err(reason) => (vec![reason], 0),
-            Ok((_, touches)) if touches.is_empty() => (vec![self.nobody(draft)], 0),
-            Ok((side, touches)) => self.distinct_reasons(side, &touches),
+            // A member's own record is always an effective change of its own; a move has its reasons.
+            RawKind::MemberJoined
+            | RawKind::MemberLeft
+            | RawKind::EmailChanged
+            | RawKind::NameChanged
+            | RawKind::ServiceAccountChanged
+            | RawKind::ProjectMoved => Err(Box::new(Reason::NoAccess)),
         }
     }
 
@@ -116,29 +155,29 @@ impl Effects<'_, '_, '_> {
         }
     }
 
-    fn level_touches(&self, draft: &Draft) -> Result<(Side, Vec<Touch>), Reason> {
-        let member = draft.member.as_ref().and_then(Party::slot).ok_or(Reason::NoAccess)?;
+    fn level_touches(&self, draft: &Draft) -> Found<(Side, Vec<Touch>)> {
+        let member = draft.member.as_ref().and_then(Party::slot).ok_or_else(|| Box::new(Reason::NoAccess))?;
         let level = |value: &ChangeValue| match value {
             ChangeValue::Text(text) => OrgRole::from_permission_level(text),
             _ => None,
         };
         let member_ref = self.catalog.member_ref(member);
         let (side, role) = match (level(&draft.before), level(&draft.after)) {
-            (None, None) => return Err(Reason::LevelGivesNoRole { member: member_ref }),
+            (None, None) => return Err(Box::new(Reason::LevelGivesNoRole { member: member_ref })),
             (_, Some(role)) => (Side::New, role),
             (Some(role), None) => (Side::Old, role),
         };
-        let index = self.catalog.members.pair(member).on(side).ok_or(Reason::NoAccess)?;
+        let index = self.catalog.members.pair(member).on(side).ok_or_else(|| Box::new(Reason::NoAccess))?;
         Ok((side, vec![Touch::Base { member: index, source: BaseSource::PermissionLevel(role) }]))
     }
 
-    fn group_org_role_touches(&self, draft: &Draft) -> Result<(Side, Vec<Touch>), Reason> {
+    fn group_org_role_touches(&self, draft: &Draft) -> Found<(Side, Vec<Touch>)> {
         let side = match draft.after {
             ChangeValue::Standing(super::refs::OrgStanding::None) => Side::Old,
             _ => Side::New,
         };
         let (group, record) = self.live_group(draft, side)?;
-        let Some(role) = record.org_role else { return Err(Reason::NoAccess) };
+        let Some(role) = record.org_role else { return Err(Box::new(Reason::NoAccess)) };
         let members = self.members_of(side, group);
         Ok((
             side,
@@ -149,45 +188,45 @@ impl Effects<'_, '_, '_> {
         ))
     }
 
-    fn membership_touches(&self, draft: &Draft, side: Side) -> Result<(Side, Vec<Touch>), Reason> {
+    fn membership_touches(&self, draft: &Draft, side: Side) -> Found<(Side, Vec<Touch>)> {
         let member = self.member_on(draft, side)?;
         let (group, _) = self.live_group(draft, side)?;
         let touches = self.holdings(side, group, &[member]);
         if touches.is_empty() {
-            return Err(Reason::GroupHoldsNothing { group: self.group_ref(draft) });
+            return Err(Box::new(Reason::GroupHoldsNothing { group: self.group_ref(draft) }));
         }
         Ok((side, touches))
     }
 
-    fn group_touches(&self, draft: &Draft, side: Side) -> Result<(Side, Vec<Touch>), Reason> {
+    fn group_touches(&self, draft: &Draft, side: Side) -> Found<(Side, Vec<Touch>)> {
         let (group, _) = self.live_group(draft, side)?;
         let members = self.members_of(side, group);
         if members.is_empty() {
-            return Err(Reason::NoMembers { group: self.group_ref(draft) });
+            return Err(Box::new(Reason::NoMembers { group: self.group_ref(draft) }));
         }
         let touches = self.holdings(side, group, &members);
         if touches.is_empty() {
-            return Err(Reason::GroupHoldsNothing { group: self.group_ref(draft) });
+            return Err(Box::new(Reason::GroupHoldsNothing { group: self.group_ref(draft) }));
         }
         Ok((side, touches))
     }
 
-    fn direct_touches(&self, draft: &Draft, side: Side) -> Result<(Side, Vec<Touch>), Reason> {
+    fn direct_touches(&self, draft: &Draft, side: Side) -> Found<(Side, Vec<Touch>)> {
         let member = self.member_on(draft, side)?;
         let entry = self.entry_on(draft, side)?;
         let level = match (side, &draft.before, &draft.after) {
             (Side::New, _, ChangeValue::Level(level)) | (Side::Old, ChangeValue::Level(level), _) => *level,
-            _ => return Err(Reason::NoAccess),
+            _ => return Err(Box::new(Reason::NoAccess)),
         };
         Ok((side, vec![Touch::Grant { member, entry, source: Source::Direct(level) }]))
     }
 
-    fn group_grant_touches(&self, draft: &Draft, side: Side) -> Result<(Side, Vec<Touch>), Reason> {
+    fn group_grant_touches(&self, draft: &Draft, side: Side) -> Found<(Side, Vec<Touch>)> {
         let (group, _) = self.live_group(draft, side)?;
         let entry = self.entry_on(draft, side)?;
         let role = match (side, &draft.before, &draft.after) {
             (Side::New, _, ChangeValue::Role(role)) | (Side::Old, ChangeValue::Role(role), _) => *role,
-            _ => return Err(Reason::NoAccess),
+            _ => return Err(Box::new(Reason::NoAccess)),
         };
         let source = Source::Group { group, role };
         let members = self.members_of(side, group);
@@ -195,8 +234,8 @@ impl Effects<'_, '_, '_> {
     }
 
     /// Why a move changes nothing: every member holding a grant on the project keeps its role.
-    fn moved_reasons(&self, draft: &Draft) -> Result<(Vec<Reason>, usize), Reason> {
-        let Entry::Project(project) = self.entry_on(draft, Side::New)? else { return Err(Reason::NoAccess) };
+    fn moved_reasons(&self, draft: &Draft) -> Found<(Vec<Reason>, usize)> {
+        let Entry::Project(project) = self.entry_on(draft, Side::New)? else { return Err(Box::new(Reason::NoAccess)) };
         let catalog = self.catalog;
         let index = &catalog.new.index;
         let record = index.project_record(project);
@@ -212,7 +251,7 @@ impl Effects<'_, '_, '_> {
         members.sort_unstable();
         members.dedup();
         if members.is_empty() {
-            return Err(Reason::NoGrant);
+            return Err(Box::new(Reason::NoGrant));
         }
         let resource = catalog.resource_ref(Key::Project(catalog.projects.slot(Side::New, project)));
         let reasons = members.iter().take(REASONS_SHOWN).map(|&member| Reason::Unchanged {
@@ -243,38 +282,38 @@ impl Effects<'_, '_, '_> {
     }
 
     /// Returns the member a change names, on one side, or why there is none.
-    fn member_on(&self, draft: &Draft, side: Side) -> Result<MemberIx, Reason> {
+    fn member_on(&self, draft: &Draft, side: Side) -> Found<MemberIx> {
         match &draft.member {
             Some(Party::Slot(member)) => self
                 .catalog
                 .members
                 .pair(*member)
                 .on(side)
-                .ok_or_else(|| Reason::UnknownMember { member: self.catalog.member_ref(*member) }),
-            Some(Party::Unknown(id)) => Err(Reason::UnknownMember { member: MemberRef::unknown(id) }),
-            None => Err(Reason::NoAccess),
+                .ok_or_else(|| Box::new(Reason::UnknownMember { member: self.catalog.member_ref(*member) })),
+            Some(Party::Unknown(id)) => Err(Box::new(Reason::UnknownMember { member: MemberRef::unknown(id) })),
+            None => Err(Box::new(Reason::NoAccess)),
         }
     }
 
     /// Returns the non-deleted group a change names, on one side, or why there is none.
-    fn live_group(&self, draft: &Draft, side: Side) -> Result<(GroupIx, &crate::model::Group), Reason> {
-        let unknown = || Reason::UnknownGroup { group: self.group_ref(draft) };
+    fn live_group(&self, draft: &Draft, side: Side) -> Found<(GroupIx, &crate::model::Group)> {
+        let unknown = || Box::new(Reason::UnknownGroup { group: self.group_ref(draft) });
         let Some(Party::Slot(slot)) = &draft.group else { return Err(unknown()) };
         let group = self.catalog.groups.pair(*slot).on(side).ok_or_else(unknown)?;
         let record = self.catalog.index(side).group_record(group);
         if record.is_deleted() {
-            return Err(Reason::DeletedGroup { group: self.group_ref(draft) });
+            return Err(Box::new(Reason::DeletedGroup { group: self.group_ref(draft) }));
         }
         Ok((group, record))
     }
 
     /// Returns the entry a change is about, on one side, or why its grants count for nothing.
-    fn entry_on(&self, draft: &Draft, side: Side) -> Result<Entry, Reason> {
-        let key = draft.resource.ok_or(Reason::NoAccess)?;
-        let entry = self.catalog.entry(side, key).ok_or(Reason::NoAccess)?;
+    fn entry_on(&self, draft: &Draft, side: Side) -> Found<Entry> {
+        let key = draft.resource.ok_or_else(|| Box::new(Reason::NoAccess))?;
+        let entry = self.catalog.entry(side, key).ok_or_else(|| Box::new(Reason::NoAccess))?;
         if let Entry::Project(project) = entry {
             if self.catalog.side(side).graph.project_parent(project).is_none() {
-                return Err(Reason::UnknownCloud { project: self.catalog.resource_ref(key) });
+                return Err(Box::new(Reason::UnknownCloud { project: self.catalog.resource_ref(key) }));
             }
         }
         Ok(entry)
@@ -330,33 +369,16 @@ impl Effects<'_, '_, '_> {
         if !access.has_base() {
             return Reason::NoBaseRole { member: member_ref };
         }
-        let cloud_of = |cloud| access.clouds.iter().find(|access| access.cloud == cloud);
-        let (role, cap, sources, granted, parent) = match entry {
-            Entry::Cloud(cloud) => {
-                let Some(found) = cloud_of(cloud) else { return Reason::NoAccess };
-                if source == Source::Direct(DirectLevel::Readonly)
-                    && found.sources.contains(&Source::Direct(DirectLevel::Owner))
-                {
-                    return Reason::OwnerWins { member: member_ref, cloud: resource };
-                }
-                (found.role, found.cap.map(|_| CapRule::DirectReadonly), &found.sources, source.on_cloud(), cloud)
-            }
-            Entry::Project(project) => {
-                let Some(parent) = resolution.graph.project_parent(project) else {
-                    return Reason::UnknownCloud { project: resource };
-                };
-                let Some(found) = cloud_of(parent) else {
-                    return Reason::NoParentCloudRole { member: member_ref, project: resource };
-                };
-                let Some(found) = project_of(found, project) else { return Reason::NoAccess };
-                (found.role, found.cap.map(|_| CapRule::ReadonlyCloud), &found.sources, source.granted(), parent)
-            }
+        let held = match self.held_entry(side, access, entry, source) {
+            Ok(held) => held,
+            Err(why) => return why.reason(member_ref, resource),
         };
-        if let Some(rule) = cap.filter(|_| granted > role) {
-            let cloud = catalog.cloud_ref(resolution.index.cloud_record(parent).id.as_str());
-            return Reason::Capped { member: member_ref, resource, role, rule, cloud };
+        if let Some(rule) = held.cap.filter(|_| held.granted > held.role) {
+            let cloud = catalog.cloud_ref(resolution.index.cloud_record(held.cloud).id.as_str());
+            return Reason::Capped { member: member_ref, resource, role: held.role, rule, cloud };
         }
-        let through: Vec<String> = sources
+        let through: Vec<String> = held
+            .sources
             .iter()
             .filter(|&&other| other != source)
             .map(|&other| describe_source(&resolution.index, other))
@@ -365,8 +387,39 @@ impl Effects<'_, '_, '_> {
             (true, Entry::Cloud(_), Source::Group { role: Role::Owner, .. }) => {
                 Reason::GroupOwnerOnCloud { member: member_ref, cloud: resource }
             }
-            (true, _, _) => Reason::Unchanged { member: member_ref, resource, role: Some(role) },
-            (false, _, _) => Reason::Held { member: member_ref, resource, role, through, kept: side == Side::Old },
+            (true, _, _) => Reason::Unchanged { member: member_ref, resource, role: Some(held.role) },
+            (false, _, _) => {
+                Reason::Held { member: member_ref, resource, role: held.role, through, kept: side == Side::Old }
+            }
+        }
+    }
+
+    /// Returns the member's entry that a grant reaches, or why the grant counts for nothing there.
+    fn held_entry<'m>(
+        &self,
+        side: Side,
+        access: &'m MemberAccess,
+        entry: Entry,
+        source: Source,
+    ) -> Result<Held<'m>, Unheld> {
+        let cloud_of = |cloud| access.clouds.iter().find(|access| access.cloud == cloud);
+        match entry {
+            Entry::Cloud(cloud) => {
+                let found = cloud_of(cloud).ok_or(Unheld::Nothing)?;
+                let owner = found.sources.contains(&Source::Direct(DirectLevel::Owner));
+                if source == Source::Direct(DirectLevel::Readonly) && owner {
+                    return Err(Unheld::OwnerWins);
+                }
+                let cap = found.cap.map(|_| CapRule::DirectReadonly);
+                Ok(Held { role: found.role, cap, sources: &found.sources, granted: source.on_cloud(), cloud })
+            }
+            Entry::Project(project) => {
+                let parent = self.catalog.side(side).graph.project_parent(project).ok_or(Unheld::UnknownCloud)?;
+                let found = cloud_of(parent).ok_or(Unheld::NoParentRole)?;
+                let found = project_of(found, project).ok_or(Unheld::Nothing)?;
+                let cap = found.cap.map(|_| CapRule::ReadonlyCloud);
+                Ok(Held { role: found.role, cap, sources: &found.sources, granted: source.granted(), cloud: parent })
+            }
         }
     }
 

@@ -8,7 +8,7 @@ use super::change::{Cause, ChangeKind};
 use super::raw::RawKind;
 use super::refs::{ChangeValue, OrgStanding};
 use super::view::{roles, standing_of, View};
-use crate::model::Role;
+use crate::model::{Member, Role};
 use crate::resolve::MemberAccess;
 
 /// One effective change, before it is named, checked against the gaps and ordered.
@@ -116,10 +116,17 @@ fn record_changes(
     if let Some(kind) = kind {
         changes.push(change(kind, ChangeValue::Standing(before), ChangeValue::Standing(after)));
     }
-    let (Some(old), Some(new)) = (catalog.member_record(Side::Old, member), catalog.member_record(Side::New, member))
-    else {
-        return changes;
-    };
+    if let (Some(old), Some(new)) = (catalog.member_record(Side::Old, member), catalog.member_record(Side::New, member))
+    {
+        changes.extend(attribute_changes(old, new));
+    }
+    changes
+}
+
+/// Returns the changes of a member's flag, email and name.
+fn attribute_changes(old: &Member, new: &Member) -> Vec<RecordChange> {
+    let change = |kind, before, after| RecordChange { kind, before, after };
+    let mut changes = Vec::new();
     if old.is_service_account != new.is_service_account {
         let (before, after) = (ChangeValue::Flag(old.is_service_account), ChangeValue::Flag(new.is_service_account));
         changes.push(change(ChangeKind::ServiceAccountChanged, before, after));
@@ -163,6 +170,11 @@ fn entry_differences(
     if old == new {
         return Vec::new();
     }
+    merge_roles(&old, &new)
+}
+
+/// Returns the entries whose role differs between two sorted lists of roles.
+fn merge_roles(old: &[(Key, Role)], new: &[(Key, Role)]) -> Vec<(Key, Option<Role>, Option<Role>)> {
     let (mut next_old, mut next_new) = (0, 0);
     let mut differences = Vec::new();
     loop {
@@ -183,13 +195,12 @@ fn entry_differences(
                 next_new += 1;
                 (b, None, Some(role_b))
             }
-            (None, None) => break,
+            (None, None) => return differences,
         };
         if before != after {
             differences.push((key, before, after));
         }
     }
-    differences
 }
 
 /// True when a member holds the same roles on the same entries on both sides, listed in the same

@@ -221,18 +221,7 @@ fn raw_changes(
     changes: &mut [EffectiveChange],
     selected: Option<&[u32]>,
 ) -> Vec<RawChange> {
-    let mut cited: Vec<Vec<(usize, bool)>> = vec![Vec::new(); drafts.len()];
-    let mut unknown_gaps: Vec<Vec<String>> = vec![Vec::new(); drafts.len()];
-    for (position, change) in changes.iter().enumerate() {
-        for cause in &change.causes {
-            cited[cause.raw].push((position, change.kind != ChangeKind::Unknown));
-            for gap in &change.gaps {
-                if !unknown_gaps[cause.raw].contains(gap) {
-                    unknown_gaps[cause.raw].push(gap.clone());
-                }
-            }
-        }
-    }
+    let (cited, unknown_gaps) = citations(changes, drafts.len());
     let keep = |position: usize| match selected {
         None => true,
         Some(slots) => !cited[position].is_empty() || names_member(&drafts[position], slots),
@@ -252,6 +241,25 @@ fn raw_changes(
             name_raw(catalog, &drafts[position], effect)
         })
         .collect()
+}
+
+/// Returns, for each raw change, the changes that cite it (and whether each is known), and the gaps
+/// of the unknown ones.
+#[allow(clippy::type_complexity)]
+fn citations(changes: &[EffectiveChange], raw_count: usize) -> (Vec<Vec<(usize, bool)>>, Vec<Vec<String>>) {
+    let mut cited: Vec<Vec<(usize, bool)>> = vec![Vec::new(); raw_count];
+    let mut unknown_gaps: Vec<Vec<String>> = vec![Vec::new(); raw_count];
+    for (position, change) in changes.iter().enumerate() {
+        for cause in &change.causes {
+            cited[cause.raw].push((position, change.kind != ChangeKind::Unknown));
+            for gap in &change.gaps {
+                if !unknown_gaps[cause.raw].contains(gap) {
+                    unknown_gaps[cause.raw].push(gap.clone());
+                }
+            }
+        }
+    }
+    (cited, unknown_gaps)
 }
 
 fn names_member(draft: &Draft, slots: &[u32]) -> bool {

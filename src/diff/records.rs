@@ -5,7 +5,7 @@
 use super::catalog::{Catalog, Key, Side};
 use super::raw::RawKind;
 use super::refs::{ChangeValue, OrgStanding};
-use crate::model::{Binding, DirectLevel, Member, OrgRole, Organization, Role};
+use crate::model::{Binding, DirectLevel, Group, Member, OrgRole, Organization, Role};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -102,41 +102,36 @@ fn group_changes(catalog: &Catalog<'_, '_>) -> Vec<Draft> {
     let mut drafts = Vec::new();
     for slot in 0..catalog.groups.len() as u32 {
         let (old, new) = (catalog.group_record(Side::Old, slot), catalog.group_record(Side::New, slot));
-        let mut found = Vec::new();
-        match (old, new) {
-            (None, Some(_)) => {
-                found.push(Draft::new(RawKind::ResourceCreated, ChangeValue::Nothing, ChangeValue::Nothing))
-            }
-            (Some(_), None) => {
-                found.push(Draft::new(RawKind::ResourceDeleted, ChangeValue::Nothing, ChangeValue::Nothing))
-            }
-            (Some(old), Some(new)) => {
-                if old.name != new.name {
-                    let (before, after) = (ChangeValue::Text(old.name.clone()), ChangeValue::Text(new.name.clone()));
-                    found.push(Draft::new(RawKind::Renamed, before, after));
-                }
-                match (old.is_deleted(), new.is_deleted()) {
-                    (false, true) => {
-                        found.push(Draft::new(RawKind::GroupDeleted, ChangeValue::Nothing, ChangeValue::Nothing))
-                    }
-                    (true, false) => {
-                        found.push(Draft::new(RawKind::GroupRestored, ChangeValue::Nothing, ChangeValue::Nothing))
-                    }
-                    _ => {}
-                }
-                if old.org_role != new.org_role {
-                    let (before, after) = (standing(old.org_role), standing(new.org_role));
-                    found.push(Draft::new(RawKind::GroupOrgRoleChanged, before, after));
-                }
-            }
-            (None, None) => {}
-        }
-        drafts.extend(found.into_iter().map(|mut draft| {
+        drafts.extend(group_record_changes(old, new).into_iter().map(|mut draft| {
             draft.group = Some(Party::Slot(slot));
             draft
         }));
     }
     drafts
+}
+
+fn group_record_changes(old: Option<&Group>, new: Option<&Group>) -> Vec<Draft> {
+    let plain = |kind| Draft::new(kind, ChangeValue::Nothing, ChangeValue::Nothing);
+    let (old, new) = match (old, new) {
+        (None, Some(_)) => return vec![plain(RawKind::ResourceCreated)],
+        (Some(_), None) => return vec![plain(RawKind::ResourceDeleted)],
+        (Some(old), Some(new)) => (old, new),
+        (None, None) => return Vec::new(),
+    };
+    let mut found = Vec::new();
+    if old.name != new.name {
+        let (before, after) = (ChangeValue::Text(old.name.clone()), ChangeValue::Text(new.name.clone()));
+        found.push(Draft::new(RawKind::Renamed, before, after));
+    }
+    match (old.is_deleted(), new.is_deleted()) {
+        (false, true) => found.push(plain(RawKind::GroupDeleted)),
+        (true, false) => found.push(plain(RawKind::GroupRestored)),
+        _ => {}
+    }
+    if old.org_role != new.org_role {
+        found.push(Draft::new(RawKind::GroupOrgRoleChanged, standing(old.org_role), standing(new.org_role)));
+    }
+    found
 }
 
 fn standing(role: Option<OrgRole>) -> ChangeValue {
@@ -283,7 +278,7 @@ fn grant_changes(catalog: &Catalog<'_, '_>, old: &ResourceGrants<'_>, new: &Reso
     let mut drafts = Vec::new();
     if old.direct != new.direct {
         for_each_difference(&old.direct, &new.direct, |member, before, after| {
-            let (kind, before, after) = level_change(before, after, ChangeValue::Level);
+            let (kind, before, after) = level_change(before, after);
             let mut draft = Draft::new(kind, before, after);
             draft.member = Some(member_party(catalog, member));
             drafts.push(draft);
@@ -345,17 +340,17 @@ fn differences<T: Copy + Eq>(
     added.into_iter().for_each(|value| found(id, None, Some(value)));
 }
 
-fn level_change(
-    before: Option<DirectLevel>,
-    after: Option<DirectLevel>,
-    value: fn(DirectLevel) -> ChangeValue,
-) -> (RawKind, ChangeValue, ChangeValue) {
+fn level_change(before: Option<DirectLevel>, after: Option<DirectLevel>) -> (RawKind, ChangeValue, ChangeValue) {
     let kind = match (before, after) {
         (Some(_), Some(_)) => RawKind::DirectLevelChanged,
         (None, _) => RawKind::DirectLevelAdded,
         (Some(_), None) => RawKind::DirectLevelRemoved,
     };
-    (kind, before.map_or(ChangeValue::Nothing, value), after.map_or(ChangeValue::Nothing, value))
+    (
+        kind,
+        before.map_or(ChangeValue::Nothing, ChangeValue::Level),
+        after.map_or(ChangeValue::Nothing, ChangeValue::Level),
+    )
 }
 
 fn grant_change(before: Option<Role>, after: Option<Role>) -> (RawKind, ChangeValue, ChangeValue) {
@@ -365,4 +360,29 @@ fn grant_change(before: Option<Role>, after: Option<Role>) -> (RawKind, ChangeVa
         (Some(_), None) => RawKind::GroupGrantRemoved,
     };
     (kind, ChangeValue::of_role(before), ChangeValue::of_role(after))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn differences(old: &[(&'static str, DirectLevel)], new: &[(&'static str, DirectLevel)]) -> Vec<String> {
+        let mut found = Vec::new();
+        for_each_difference(old, new, |id, before, after| found.push(format!("{id} {before:?} {after:?}")));
+        found
+    }
+
+    #[test]
+    fn one_level_for_another_is_a_change_and_anything_else_adds_or_removes() {
+        use DirectLevel::{Owner, Readonly, Write};
+        assert_eq!(differences(&[("a", Write)], &[("a", Owner)]), ["a Some(Write) Some(Owner)"]);
+        assert_eq!(differences(&[("a", Write)], &[("a", Readonly), ("a", Write)]), ["a None Some(Readonly)"]);
+        let both = differences(&[("a", Owner), ("a", Write)], &[("a", Readonly)]);
+        assert_eq!(both, ["a Some(Owner) None", "a Some(Write) None", "a None Some(Readonly)"]);
+        assert_eq!(
+            differences(&[("a", Write), ("b", Owner)], &[("b", Owner), ("c", Write)]),
+            ["a Some(Write) None", "c None Some(Write)"]
+        );
+        assert!(differences(&[("a", Write)], &[("a", Write)]).is_empty());
+    }
 }

@@ -152,22 +152,28 @@ fn record_value(value: &ChangeValue) -> String {
     }
 }
 
+/// Returns the cloud id and name, and the project id and name, of a row's resource.
+fn resource_cells(resource: Option<&ResourceRef>) -> [String; 4] {
+    match resource {
+        Some(resource) if resource.kind == ResourceKind::Cloud => {
+            [resource.id.clone(), resource.name.clone(), String::new(), String::new()]
+        }
+        Some(resource) => {
+            let (cloud_id, cloud_name) = resource
+                .cloud
+                .as_ref()
+                .map_or((String::new(), String::new()), |cloud| (cloud.id.clone(), cloud.name.clone()));
+            [cloud_id, cloud_name, resource.id.clone(), resource.name.clone()]
+        }
+        None => [String::new(), String::new(), String::new(), String::new()],
+    }
+}
+
 /// Returns a row's cells in column order, every data cell neutralised.
 fn cells(head: &[String; 4], row: &Row) -> Vec<String> {
     let member = row.member.as_ref();
     let resource = row.resource.as_ref();
-    let (cloud_id, cloud_name, project_id, project_name) = match resource {
-        Some(resource) if resource.kind == ResourceKind::Cloud => {
-            (resource.id.clone(), resource.name.clone(), String::new(), String::new())
-        }
-        Some(resource) => {
-            let cloud = resource.cloud.as_ref();
-            let (cloud_id, cloud_name) =
-                cloud.map_or((String::new(), String::new()), |cloud| (cloud.id.clone(), cloud.name.clone()));
-            (cloud_id, cloud_name, resource.id.clone(), resource.name.clone())
-        }
-        None => (String::new(), String::new(), String::new(), String::new()),
-    };
+    let [cloud_id, cloud_name, project_id, project_name] = resource_cells(resource);
     let data = [
         row.row_type.to_owned(),
         row.change_id.clone(),
