@@ -3,7 +3,7 @@
 //! ([`ReportDirectory`]).
 
 use super::csv as csv_report;
-use super::diff::{changes_section, write_csv};
+use super::diff::{changes_section, write_csv, REPORT_SECTION_ROWS};
 use super::directory::{
     DirectoryError, ReportDirectory, ANOMALIES_CSV, CHANGES_CSV, PERMISSIONS_CSV, PERMISSIONS_JSON, REPORT_HTML,
     REVOCATION_CSV,
@@ -57,7 +57,7 @@ pub fn write_organization_with_changes(
     let document = PermissionsDocument::new(resolution);
     let anomalies: Vec<&Anomaly> = resolution.anomalies.iter().collect();
     let summary = Summary::new(resolution, collection);
-    let section = changes.map(changes_section);
+    let section = changes.map(|diff| changes_section(diff, Some(REPORT_SECTION_ROWS)));
     let page = html::render_report_with_changes(&summary, data::data_block(resolution, &members), section.as_ref())?;
     report.write(PERMISSIONS_JSON, |out| document.write_json(out, 2))?;
     report.write(PERMISSIONS_CSV, |out| csv_report::write_permissions(out, resolution, collection, &members))?;

@@ -389,7 +389,7 @@ fn report_baseline_adds_a_changes_section_and_changes_csv() {
     assert_eq!(report_file(&directory, "changes.csv"), diff_command(BASE, DEMO, &["--format", "csv"]).stdout);
     let page = String::from_utf8(report_file(&directory, "report.html")).unwrap();
     assert!(page.contains("<h2 id=\"changes-title\">Changes since 2026-03-01T09:00:00+00:00</h2>"));
-    assert!(page.contains("8 changes for 5 members"));
+    assert!(page.contains("<summary>8 changes</summary>"));
     let again = report_with_baseline(BASE, DEMO).0;
     assert_eq!(report_file(&directory, "report.html"), report_file(&again, "report.html"), "deterministic");
 }
@@ -410,4 +410,15 @@ fn a_report_without_baseline_removes_an_earlier_changes_csv() {
 fn report_baseline_with_an_incomplete_collection_exits_3() {
     let (_directory, output) = report_with_baseline("fixtures/diff/gap-old/old.json", "fixtures/diff/gap-old/new.json");
     assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
+}
+
+#[test]
+fn the_report_section_shows_the_first_rows_and_counts_them_all() {
+    let diff = compare(&load(BASE), &load(DEMO), &Options::default()).unwrap();
+    let section = permaudit::report::diff::changes_section(&diff, Some(2));
+    assert_eq!((section.change_count, section.shown), (8, 2));
+    assert_eq!(section.members.iter().map(|member| member.changes.len()).sum::<usize>(), 2);
+    assert_eq!((section.without_effect_count, section.without_effect.len()), (4, 2));
+    let whole = permaudit::report::diff::changes_section(&diff, None);
+    assert_eq!((whole.shown, whole.without_effect.len()), (8, 4));
 }

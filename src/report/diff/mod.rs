@@ -9,7 +9,7 @@ mod text;
 
 pub use self::csv::{write_csv, CHANGE_COLUMNS};
 pub use json::{write_json, DIFF_FORMAT};
-pub use page::{changes_section, render_page, ChangesSection, DIFF_HTML_FORMAT};
+pub use page::{changes_section, render_page, ChangesSection, DIFF_HTML_FORMAT, REPORT_SECTION_ROWS};
 pub use text::write_text;
 
 use crate::diff::{Cause, Diff, EffectiveChange, Via};

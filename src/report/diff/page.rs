@@ -75,13 +75,22 @@ pub struct ChangesSection {
     pub only: Vec<String>,
     pub figures: Vec<Figure>,
     pub change_count: usize,
+    /// How many changes `members` shows (all of them unless a limit was given).
+    pub shown: usize,
     pub members: Vec<MemberChanges>,
+    pub without_effect_count: usize,
     pub without_effect: Vec<RawRow>,
+    pub unknown_count: usize,
     pub unknown: Vec<RawRow>,
 }
 
-/// Returns the facts of a diff's changes section.
-pub fn changes_section(diff: &Diff) -> ChangesSection {
+/// How many changes, and raw changes of each effect, the report's "Changes since" section shows; the
+/// others are in `changes.csv`, so that the report stays usable after a large change.
+pub const REPORT_SECTION_ROWS: usize = 1000;
+
+/// Returns the facts of a diff's changes section, with at most `limit` changes and raw changes of
+/// each effect when a limit is given.
+pub fn changes_section(diff: &Diff, limit: Option<usize>) -> ChangesSection {
     let side = |side: &DiffSide| SideFacts {
         organization_id: diff.organization_id.clone(),
         collected_at: side.collected_at.clone(),
@@ -89,6 +98,9 @@ pub fn changes_section(diff: &Diff) -> ChangesSection {
         complete: side.complete,
         gaps: side.gaps.clone(),
     };
+    let limit = limit.unwrap_or(usize::MAX);
+    let without_effect = raw_rows(diff, |effect| matches!(effect, Effect::None { .. }));
+    let unknown = raw_rows(diff, |effect| matches!(effect, Effect::Unknown { .. }));
     ChangesSection {
         organization_id: diff.organization_id.clone(),
         old: side(&diff.old),
@@ -97,15 +109,18 @@ pub fn changes_section(diff: &Diff) -> ChangesSection {
         only: diff.member.iter().flatten().map(|member| member.label()).collect(),
         figures: figures(diff),
         change_count: diff.changes.len(),
-        members: members(diff),
-        without_effect: raw_rows(diff, |effect| matches!(effect, Effect::None { .. })),
-        unknown: raw_rows(diff, |effect| matches!(effect, Effect::Unknown { .. })),
+        shown: diff.changes.len().min(limit),
+        members: members(diff, limit),
+        without_effect_count: without_effect.len(),
+        without_effect: without_effect.into_iter().take(limit).collect(),
+        unknown_count: unknown.len(),
+        unknown: unknown.into_iter().take(limit).collect(),
     }
 }
 
 /// Returns the diff's own page.
 pub fn render_page(diff: &Diff) -> Result<String, HtmlError> {
-    html::render_diff(DIFF_HTML_FORMAT, &changes_section(diff))
+    html::render_diff(DIFF_HTML_FORMAT, &changes_section(diff, None))
 }
 
 fn figures(diff: &Diff) -> Vec<Figure> {
@@ -124,9 +139,9 @@ fn figures(diff: &Diff) -> Vec<Figure> {
     figures
 }
 
-fn members(diff: &Diff) -> Vec<MemberChanges> {
+fn members(diff: &Diff, limit: usize) -> Vec<MemberChanges> {
     let mut members: Vec<MemberChanges> = Vec::new();
-    for (position, change) in diff.changes.iter().enumerate() {
+    for (position, change) in diff.changes.iter().enumerate().take(limit) {
         let row = ChangeRow {
             id: change_id(position),
             kind: change.kind.code(),
