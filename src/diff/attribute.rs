@@ -94,7 +94,7 @@ impl Attribution<'_, '_, '_> {
 
     fn parent_role(&self, view: &View, side: Side, project: u32) -> Option<Role> {
         let cloud = self.catalog.parent(side, project)?;
-        view.role(Key::Cloud(cloud))
+        view.cloud_role(cloud)
     }
 
     /// Adds the causes through the parent cloud: a move to another cloud, or the differences among

@@ -310,12 +310,32 @@ impl<'r, 'a> Catalog<'r, 'a> {
     /// Returns a project's newest parent cloud, and its old one when it moved.
     fn parents(&self, project: u32) -> (Option<CloudRef>, Option<CloudRef>) {
         let (old, new) = (self.parent_id(Side::Old, project), self.parent_id(Side::New, project));
-        let newest = new.or(old).map(|id| self.cloud_ref(id));
+        let newest_side = if new.is_some() { Side::New } else { Side::Old };
+        let newest = new.or(old).map(|id| self.parent_ref(newest_side, project, id));
         let moved = match (old, new) {
-            (Some(old), Some(new)) if old != new => Some(self.cloud_ref(old)),
+            (Some(old), Some(new)) if old != new => Some(self.parent_ref(Side::Old, project, old)),
             _ => None,
         };
         (newest, moved)
+    }
+
+    /// Returns a project's parent cloud on one side, named through the engine's parent link when the
+    /// cloud exists there, else looked up by id.
+    fn parent_ref(&self, side: Side, project: u32, id: &str) -> CloudRef {
+        match self.parent(side, project) {
+            Some(cloud) => CloudRef { id: id.to_owned(), name: self.cloud_name(cloud).to_owned() },
+            None => self.cloud_ref(id),
+        }
+    }
+
+    /// Returns a cloud's newest name.
+    fn cloud_name(&self, cloud: u32) -> &'a str {
+        let pair = self.clouds.pair(cloud);
+        match (pair.new, pair.old) {
+            (Some(index), _) => self.new.index.cloud_record(index).name.as_str(),
+            (None, Some(index)) => self.old.index.cloud_record(index).name.as_str(),
+            (None, None) => "",
+        }
     }
 
     /// Returns a cloud by id, named as the newest side that has it names it.

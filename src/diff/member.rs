@@ -42,9 +42,10 @@ pub(crate) fn member_changes(attribution: &Attribution<'_, '_, '_>, member: u32)
     }
     // Only changed roles and standings need what reaches the member; a record change names itself.
     let standing = records.iter().any(|change| is_standing(change.kind));
+    let needed = needed_entries(catalog, &entries);
     let (old, new) = match entries.is_empty() && !standing {
         true => (View::default(), View::default()),
-        false => (View::of(catalog, Side::Old, member), View::of(catalog, Side::New, member)),
+        false => (View::of(catalog, Side::Old, member, &needed), View::of(catalog, Side::New, member, &needed)),
     };
     let mut drafts = Vec::with_capacity(records.len() + entries.len());
     for change in records {
@@ -77,6 +78,20 @@ fn record_causes(
         _ => return attribution.standing(member, old, new),
     };
     attribution.record(member, raw)
+}
+
+/// Returns the entries whose grants the causes of changed roles look at: each changed entry, and a
+/// project's parent cloud on either side.
+fn needed_entries(catalog: &Catalog<'_, '_>, entries: &[(Key, Option<Role>, Option<Role>)]) -> Vec<Key> {
+    let mut needed = Vec::with_capacity(entries.len() * 2);
+    for &(key, _, _) in entries {
+        needed.push(key);
+        if let Key::Project(project) = key {
+            let parents = [catalog.parent(Side::Old, project), catalog.parent(Side::New, project)];
+            needed.extend(parents.into_iter().flatten().map(Key::Cloud));
+        }
+    }
+    needed
 }
 
 fn is_standing(kind: ChangeKind) -> bool {

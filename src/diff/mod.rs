@@ -138,12 +138,10 @@ pub fn compare_resolved(
         Some(slots) => slots.clone(),
         None => (0..catalog.members.len() as u32).collect(),
     };
-    let found: Vec<ChangeDraft> =
-        members.par_iter().flat_map_iter(|&member| member_changes(&attribution, member)).collect();
     let mut changes: Vec<EffectiveChange> =
-        found.into_par_iter().map(|draft| name_change(&catalog, &gaps, draft)).collect();
-    // Changes arrive nearly in order (members by slot, which is the new side's output order), which the
-    // standard library's stable sort finds as runs.
+        members.par_iter().flat_map_iter(|&member| named_changes(&attribution, &gaps, member)).collect();
+    // Each member's changes are in order, and members arrive by slot: the new side's output order,
+    // then those only the old side has. The standard library's stable sort merges these two runs.
     changes.sort_by(|a, b| change_order(a).cmp(&change_order(b)));
     let raw = raw_changes(&catalog, &gaps, &drafts, &mut changes, selected.as_deref());
     Ok(Diff {
@@ -182,6 +180,15 @@ fn selected_members(catalog: &Catalog<'_, '_>, options: &Options) -> Result<Opti
     slots.sort_unstable();
     slots.dedup();
     Ok(Some(slots))
+}
+
+/// Returns one member's changes, named and in order.
+fn named_changes(attribution: &Attribution<'_, '_, '_>, gaps: &GapCover, member: u32) -> Vec<EffectiveChange> {
+    let found: Vec<ChangeDraft> = member_changes(attribution, member);
+    let mut changes: Vec<EffectiveChange> =
+        found.into_iter().map(|draft| name_change(attribution.catalog, gaps, draft)).collect();
+    changes.sort_by(|a, b| change_order(a).cmp(&change_order(b)));
+    changes
 }
 
 /// Names a change; an access change on a resource inside a collection gap becomes `unknown`.

@@ -236,8 +236,14 @@ fn cloud_changes(catalog: &Catalog<'_, '_>, cloud: u32) -> Vec<Draft> {
     let pair = catalog.clouds.pair(cloud);
     let names = |side: Side| pair.on(side).map(|index| catalog.index(side).cloud_record(index).name.as_str());
     let mut drafts = record_changes(names(Side::Old), names(Side::New));
-    let (old, new) = (cloud_grants(catalog, Side::Old, cloud), cloud_grants(catalog, Side::New, cloud));
-    drafts.extend(grant_changes(catalog, &old, &new));
+    let records = |side: Side| pair.on(side).map(|index| catalog.index(side).cloud_record(index));
+    if !same_grants(
+        records(Side::Old).map(|c| (&c.collaborators, &c.bindings)),
+        records(Side::New).map(|c| (&c.collaborators, &c.bindings)),
+    ) {
+        let (old, new) = (cloud_grants(catalog, Side::Old, cloud), cloud_grants(catalog, Side::New, cloud));
+        drafts.extend(grant_changes(catalog, &old, &new));
+    }
     let key = Key::Cloud(cloud);
     drafts.iter_mut().for_each(|draft| draft.resource = Some(key));
     drafts
@@ -254,11 +260,23 @@ fn project_changes(catalog: &Catalog<'_, '_>, project: u32) -> Vec<Draft> {
             drafts.push(Draft::new(RawKind::ProjectMoved, before, after));
         }
     }
-    let (old, new) = (project_grants(catalog, Side::Old, project), project_grants(catalog, Side::New, project));
-    drafts.extend(grant_changes(catalog, &old, &new));
+    let records = |side: Side| pair.on(side).map(|index| catalog.index(side).project_record(index));
+    if !same_grants(
+        records(Side::Old).map(|p| (&p.collaborators, &p.bindings)),
+        records(Side::New).map(|p| (&p.collaborators, &p.bindings)),
+    ) {
+        let (old, new) = (project_grants(catalog, Side::Old, project), project_grants(catalog, Side::New, project));
+        drafts.extend(grant_changes(catalog, &old, &new));
+    }
     let key = Key::Project(project);
     drafts.iter_mut().for_each(|draft| draft.resource = Some(key));
     drafts
+}
+
+/// True when a resource has the same grants, listed alike, on both sides (the common case, checked
+/// before sorting them); false may also mean the same grants in another order.
+fn same_grants<C: PartialEq>(old: Option<(&Vec<C>, &Vec<Binding>)>, new: Option<(&Vec<C>, &Vec<Binding>)>) -> bool {
+    matches!((old, new), (Some(old), Some(new)) if old == new)
 }
 
 /// Returns a resource's creation, deletion or renaming, from its name on each side.

@@ -1,12 +1,14 @@
 //! One member as one collection sees it, by slot: present or not, its org-role sources and standing,
-//! every grant that reaches it on every cloud and project, and its effective roles. Built from the
-//! engine's [`Reach`](crate::resolve::Reach) and [`MemberAccess`], only for members whose access
-//! changed.
+//! the grants that reach it on the clouds and projects a diff asks about, and its roles on clouds.
+//! Built from the engine's [`MemberAccess`] (and its [`Reach`](crate::resolve::Reach) where that
+//! lacks grants), only for members whose access changed.
 
 use super::catalog::{BaseKey, Catalog, Key, Side, SourceKey};
 use super::refs::OrgStanding;
 use crate::model::Role;
-use crate::resolve::{cloud_verdict, project_verdict, BaseGrants, BaseSource, Cap, Grants, MemberAccess, Source};
+use crate::resolve::{
+    cloud_verdict, project_verdict, AccessGraph, BaseGrants, BaseSource, Cap, Entry, Grants, MemberAccess, Source,
+};
 
 /// One side of one member.
 #[derive(Clone, Debug, Default)]
@@ -18,38 +20,42 @@ pub(crate) struct View {
     /// Every grant reaching the member, by entry, by slot and as the side's resolution has them;
     /// sorted by entry.
     sources: Vec<(Key, SourceKey, Source)>,
-    /// The member's effective roles, sorted by entry.
-    roles: Vec<(Key, Role)>,
+    /// The member's effective roles on clouds, by slot, sorted.
+    clouds: Vec<(u32, Role)>,
 }
 
 impl View {
-    /// Returns the member as one side sees it; an absent member has nothing.
-    pub fn of(catalog: &Catalog<'_, '_>, side: Side, member: u32) -> View {
+    /// Returns the member as one side sees it, complete on the `needed` entries; an absent member
+    /// has nothing.
+    ///
+    /// The engine's access lists every grant on each entry where the member has a role; only an entry
+    /// where grants reach the member without giving a role (an orphan project, a member without a base
+    /// role) needs everything that reaches the member, which costs a walk of the access graph.
+    pub fn of(catalog: &Catalog<'_, '_>, side: Side, member: u32, needed: &[Key]) -> View {
         let Some(index) = catalog.members.pair(member).on(side) else { return View::default() };
         let resolution = catalog.side(side);
         let access = &resolution.members[index as usize];
-        let reach = resolution.reach(index);
-        let clouds = reach.clouds.iter().map(|&(cloud, source)| (Key::Cloud(catalog.clouds.slot(side, cloud)), source));
-        let projects = reach
-            .projects
-            .iter()
-            .map(|&(project, source)| (Key::Project(catalog.projects.slot(side, project)), source));
-        let mut sources: Vec<(Key, SourceKey, Source)> =
-            clouds.chain(projects).map(|(key, source)| (key, catalog.source(side, source), source)).collect();
+        let graph = &resolution.graph;
+        let unheld =
+            needed.iter().any(|&key| catalog.entry(side, key).is_some_and(|entry| !holds(graph, access, entry)));
+        let (mut sources, base) = match unheld {
+            true => reached(catalog, side, index),
+            false => (granted(catalog, side, access), access.base.clone()),
+        };
         sources.sort_unstable();
         View {
-            is_service_account: reach.is_service_account,
+            is_service_account: resolution.index.member_record(index).is_service_account,
             has_base: access.has_base(),
-            base: reach.base.iter().map(|&base| (catalog.base(side, base), base)).collect(),
+            base: base.iter().map(|&base| (catalog.base(side, base), base)).collect(),
             sources,
-            roles: roles(catalog, side, access),
+            clouds: cloud_roles(catalog, side, access),
         }
     }
 
-    /// Returns the member's role on an entry.
-    pub fn role(&self, key: Key) -> Option<Role> {
-        let position = self.roles.binary_search_by_key(&key, |&(entry, _)| entry).ok()?;
-        Some(self.roles[position].1)
+    /// Returns the member's role on a cloud.
+    pub fn cloud_role(&self, cloud: u32) -> Option<Role> {
+        let position = self.clouds.binary_search_by_key(&cloud, |&(slot, _)| slot).ok()?;
+        Some(self.clouds[position].1)
     }
 
     /// Returns the grants reaching the member on one entry.
@@ -93,6 +99,45 @@ impl View {
     }
 }
 
+/// True when the engine's access lists every grant reaching the member on the entry: the member has
+/// a role there, or the entry is a project whose parent cloud does not exist (its grants reach no one,
+/// R8).
+fn holds(graph: &AccessGraph, access: &MemberAccess, entry: Entry) -> bool {
+    match entry {
+        Entry::Cloud(cloud) => access.clouds.binary_search_by_key(&cloud, |held| held.cloud).is_ok(),
+        Entry::Project(project) => match graph.project_parent(project) {
+            None => true,
+            Some(parent) => access.clouds.binary_search_by_key(&parent, |held| held.cloud).is_ok_and(|position| {
+                access.clouds[position].projects.binary_search_by_key(&project, |held| held.project).is_ok()
+            }),
+        },
+    }
+}
+
+/// Returns every grant on every entry where the member has a role, by slot.
+fn granted(catalog: &Catalog<'_, '_>, side: Side, access: &MemberAccess) -> Vec<(Key, SourceKey, Source)> {
+    let mut sources = Vec::new();
+    for cloud in &access.clouds {
+        let key = Key::Cloud(catalog.clouds.slot(side, cloud.cloud));
+        sources.extend(cloud.sources.iter().map(|&source| (key, catalog.source(side, source), source)));
+        for project in &cloud.projects {
+            let key = Key::Project(catalog.projects.slot(side, project.project));
+            sources.extend(project.sources.iter().map(|&source| (key, catalog.source(side, source), source)));
+        }
+    }
+    sources
+}
+
+/// Returns everything that reaches the member, by slot, and its org-role sources.
+fn reached(catalog: &Catalog<'_, '_>, side: Side, member: u32) -> (Vec<(Key, SourceKey, Source)>, Vec<BaseSource>) {
+    let reach = catalog.side(side).reach(member);
+    let clouds = reach.clouds.iter().map(|&(cloud, source)| (Key::Cloud(catalog.clouds.slot(side, cloud)), source));
+    let projects =
+        reach.projects.iter().map(|&(project, source)| (Key::Project(catalog.projects.slot(side, project)), source));
+    let sources = clouds.chain(projects).map(|(key, source)| (key, catalog.source(side, source), source)).collect();
+    (sources, reach.base)
+}
+
 /// Returns a standing from whether the member has a base role and owns the organization.
 pub(crate) fn standing_of(has_base: bool, is_org_owner: bool) -> OrgStanding {
     match (has_base, is_org_owner) {
@@ -100,6 +145,14 @@ pub(crate) fn standing_of(has_base: bool, is_org_owner: bool) -> OrgStanding {
         (true, false) => OrgStanding::Collaborator,
         (false, false) => OrgStanding::None,
     }
+}
+
+/// Returns a member's effective roles on clouds on one side, by slot, sorted by slot.
+fn cloud_roles(catalog: &Catalog<'_, '_>, side: Side, access: &MemberAccess) -> Vec<(u32, Role)> {
+    let mut roles: Vec<(u32, Role)> =
+        access.clouds.iter().map(|cloud| (catalog.clouds.slot(side, cloud.cloud), cloud.role)).collect();
+    roles.sort_unstable();
+    roles
 }
 
 /// Returns a member's effective roles on one side, by slot, sorted by slot.
