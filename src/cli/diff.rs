@@ -83,7 +83,8 @@ pub fn run(args: DiffArgs) -> anyhow::Result<u8> {
     let (old, new) = load_both(&args.old, args.new.as_deref())?;
     phase("read", started);
     let started = Instant::now();
-    let (before, after) = rayon::join(|| resolve(&old.organization), || resolve(&new.organization));
+    // One after the other: each resolution already runs on every thread of the pool.
+    let (before, after) = (resolve(&old.organization), resolve(&new.organization));
     phase("resolve", started);
     let started = Instant::now();
     let options = Options { member: args.user.clone() };
@@ -97,10 +98,12 @@ pub fn run(args: DiffArgs) -> anyhow::Result<u8> {
         "{} changes ({} escalations) for {} members; {} raw changes, {} without effect",
         summary.changes, summary.escalations, summary.members, summary.raw_changes, summary.raw_without_effect
     ));
+    let code = exit_code(&diff, args.fail_on_change);
     // Freeing two large organizations piece by piece takes longer than the exit that reclaims them.
+    std::mem::forget(diff);
     std::mem::forget((before, after));
     std::mem::forget((old, new));
-    Ok(exit_code(&diff, args.fail_on_change))
+    Ok(code)
 }
 
 /// Reads both collections at once: the old snapshot, and the new one or a live collection.

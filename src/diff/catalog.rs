@@ -6,6 +6,8 @@
 use super::refs::{CloudRef, GroupRef, MemberRef, ResourceKind, ResourceRef};
 use crate::model::{DirectLevel, Group, Member, OrgRole, Role};
 use crate::resolve::{BaseSource, Entry, OrgIndex, Resolution, Source};
+use rayon::prelude::*;
+use std::sync::Arc;
 
 /// One of the two collections.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -356,5 +358,33 @@ fn names_of(old: Option<(&str, &str)>, new: Option<(&str, &str)>) -> (String, St
         }
         (_, Some((id, name))) | (Some((id, name)), None) => (id.to_owned(), name.to_owned(), None),
         (None, None) => (String::new(), String::new(), None),
+    }
+}
+
+/// Every cloud and project named once, shared by all the changes that name it.
+pub(crate) struct Names {
+    clouds: Vec<Arc<ResourceRef>>,
+    projects: Vec<Arc<ResourceRef>>,
+}
+
+impl Names {
+    /// Names every cloud and project of both collections.
+    pub fn new(catalog: &Catalog<'_, '_>) -> Names {
+        let name = |key| Arc::new(catalog.resource_ref(key));
+        Names {
+            clouds: (0..catalog.clouds.len() as u32).into_par_iter().map(|cloud| name(Key::Cloud(cloud))).collect(),
+            projects: (0..catalog.projects.len() as u32)
+                .into_par_iter()
+                .map(|project| name(Key::Project(project)))
+                .collect(),
+        }
+    }
+
+    /// Returns how a diff names a cloud or project.
+    pub fn resource(&self, key: Key) -> Arc<ResourceRef> {
+        match key {
+            Key::Cloud(cloud) => Arc::clone(&self.clouds[cloud as usize]),
+            Key::Project(project) => Arc::clone(&self.projects[project as usize]),
+        }
     }
 }

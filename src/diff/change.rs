@@ -6,6 +6,7 @@ use super::raw::RawKind;
 use super::refs::{ChangeValue, MemberRef, ResourceRef};
 use crate::model::Role;
 use serde::{Serialize, Serializer};
+use std::sync::Arc;
 
 /// The kind of an effective change; its code is stable across releases.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, strum::VariantArray)]
@@ -141,13 +142,14 @@ pub struct Cause {
     pub raw: usize,
 }
 
-/// One effective change of one member.
+/// One effective change of one member. The member and resource are shared by every change that
+/// names them (a large diff names each many times).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct EffectiveChange {
     pub kind: ChangeKind,
-    pub member: MemberRef,
+    pub member: Arc<MemberRef>,
     /// The cloud or project, for access changes.
-    pub resource: Option<ResourceRef>,
+    pub resource: Option<Arc<ResourceRef>>,
     pub before: ChangeValue,
     pub after: ChangeValue,
     /// For an `unknown` change, the collection gaps that cover its resource.

@@ -11,10 +11,9 @@ use super::view::{roles, standing_of, View};
 use crate::model::{Member, Role};
 use crate::resolve::MemberAccess;
 
-/// One effective change, before it is named, checked against the gaps and ordered.
+/// One effective change of a member, before it is named, checked against the gaps and ordered.
 #[derive(Clone, Debug)]
 pub(crate) struct ChangeDraft {
-    pub member: u32,
     pub kind: ChangeKind,
     pub resource: Option<Key>,
     pub before: ChangeValue,
@@ -51,13 +50,13 @@ pub(crate) fn member_changes(attribution: &Attribution<'_, '_, '_>, member: u32)
     for change in records {
         let causes = record_causes(attribution, member, change.kind, &old, &new);
         let (kind, before, after) = (change.kind, change.before, change.after);
-        drafts.push(ChangeDraft { member, kind, resource: None, before, after, causes });
+        drafts.push(ChangeDraft { kind, resource: None, before, after, causes });
     }
     for (key, before, after) in entries {
         let causes = attribution.access(member, key, &old, &new);
         let (before, after) = (ChangeValue::of_role(before), ChangeValue::of_role(after));
         let kind = ChangeKind::of_access(before.role(), after.role());
-        drafts.push(ChangeDraft { member, kind, resource: Some(key), before, after, causes });
+        drafts.push(ChangeDraft { kind, resource: Some(key), before, after, causes });
     }
     drafts
 }

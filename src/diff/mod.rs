@@ -36,7 +36,7 @@ pub use summary::{KindCount, Summary};
 use crate::model::{Collection, Snapshot};
 use crate::resolve::{resolve, LookupError, Resolution};
 use attribute::Attribution;
-use catalog::{Catalog, Side};
+use catalog::{Catalog, Names, Side};
 use effects::Effects;
 use gaps::GapCover;
 use lookup::RawIndex;
@@ -44,6 +44,7 @@ use member::{member_changes, ChangeDraft};
 use rayon::prelude::*;
 use records::{Draft, Party};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// What to compare.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -115,7 +116,8 @@ pub enum DiffError {
 /// Compares two collections of one organization: resolves both, then [`compare_resolved`].
 pub fn compare(old: &Snapshot, new: &Snapshot, options: &Options) -> Result<Diff, DiffError> {
     same_organization(old.organization.id.as_str(), new.organization.id.as_str())?;
-    let (before, after) = rayon::join(|| resolve(&old.organization), || resolve(&new.organization));
+    // One after the other: each resolution already runs on every thread of the pool.
+    let (before, after) = (resolve(&old.organization), resolve(&new.organization));
     compare_resolved((&before, &old.collection), (&after, &new.collection), options)
 }
 
@@ -134,16 +136,17 @@ pub fn compare_resolved(
     let index = RawIndex::new(&drafts);
     let gaps = GapCover::new(old_collection, new_collection);
     let attribution = Attribution { catalog: &catalog, drafts: &drafts, index: &index };
+    let names = Names::new(&catalog);
     let members: Vec<u32> = match &selected {
         Some(slots) => slots.clone(),
         None => (0..catalog.members.len() as u32).collect(),
     };
     let mut changes: Vec<EffectiveChange> =
-        members.par_iter().flat_map_iter(|&member| named_changes(&attribution, &gaps, member)).collect();
+        members.par_iter().flat_map_iter(|&member| named_changes(&attribution, &names, &gaps, member)).collect();
     // Each member's changes are in order, and members arrive by slot: the new side's output order,
     // then those only the old side has. The standard library's stable sort merges these two runs.
     changes.sort_by(|a, b| change_order(a).cmp(&change_order(b)));
-    let raw = raw_changes(&catalog, &gaps, &drafts, &mut changes, selected.as_deref());
+    let raw = raw_changes((&catalog, &names), &gaps, &drafts, &mut changes, selected.as_deref());
     Ok(Diff {
         organization_id: new.organization_id().to_owned(),
         old: DiffSide::of(old_collection),
@@ -183,22 +186,37 @@ fn selected_members(catalog: &Catalog<'_, '_>, options: &Options) -> Result<Opti
 }
 
 /// Returns one member's changes, named and in order.
-fn named_changes(attribution: &Attribution<'_, '_, '_>, gaps: &GapCover, member: u32) -> Vec<EffectiveChange> {
+fn named_changes(
+    attribution: &Attribution<'_, '_, '_>,
+    names: &Names,
+    gaps: &GapCover,
+    member: u32,
+) -> Vec<EffectiveChange> {
     let found: Vec<ChangeDraft> = member_changes(attribution, member);
+    if found.is_empty() {
+        return Vec::new();
+    }
+    let member = Arc::new(attribution.catalog.member_ref(member));
     let mut changes: Vec<EffectiveChange> =
-        found.into_iter().map(|draft| name_change(attribution.catalog, gaps, draft)).collect();
+        found.into_iter().map(|draft| name_change(attribution.catalog, names, gaps, &member, draft)).collect();
     changes.sort_by(|a, b| change_order(a).cmp(&change_order(b)));
     changes
 }
 
 /// Names a change; an access change on a resource inside a collection gap becomes `unknown`.
-fn name_change(catalog: &Catalog<'_, '_>, gaps: &GapCover, draft: ChangeDraft) -> EffectiveChange {
+fn name_change(
+    catalog: &Catalog<'_, '_>,
+    names: &Names,
+    gaps: &GapCover,
+    member: &Arc<MemberRef>,
+    draft: ChangeDraft,
+) -> EffectiveChange {
     let covering = draft.resource.map(|key| gaps.covering(catalog, key)).unwrap_or_default();
     let kind = if covering.is_empty() { draft.kind } else { ChangeKind::Unknown };
     EffectiveChange {
         kind,
-        member: catalog.member_ref(draft.member),
-        resource: draft.resource.map(|key| catalog.resource_ref(key)),
+        member: Arc::clone(member),
+        resource: draft.resource.map(|key| names.resource(key)),
         before: draft.before,
         after: draft.after,
         gaps: covering,
@@ -222,7 +240,7 @@ fn change_order(change: &EffectiveChange) -> (&str, &str, ChangeKind, &str, &str
 /// Names every raw change (only those that concern the selected member, when there is one), with
 /// its effect, and points the changes' causes at their new positions.
 fn raw_changes(
-    catalog: &Catalog<'_, '_>,
+    (catalog, names): (&Catalog<'_, '_>, &Names),
     gaps: &GapCover,
     drafts: &[Draft],
     changes: &mut [EffectiveChange],
@@ -245,7 +263,7 @@ fn raw_changes(
             let mut found = unknown_gaps[position].clone();
             found.sort();
             let effect = effects.effect(&drafts[position], &cited[position], found);
-            name_raw(catalog, &drafts[position], effect)
+            name_raw((catalog, names), &drafts[position], effect)
         })
         .collect()
 }
@@ -273,18 +291,20 @@ fn names_member(draft: &Draft, slots: &[u32]) -> bool {
     draft.member.as_ref().and_then(Party::slot).is_some_and(|member| slots.contains(&member))
 }
 
-fn name_raw(catalog: &Catalog<'_, '_>, draft: &Draft, effect: Effect) -> RawChange {
+fn name_raw((catalog, names): (&Catalog<'_, '_>, &Names), draft: &Draft, effect: Effect) -> RawChange {
     RawChange {
         kind: draft.kind,
-        member: draft.member.as_ref().map(|party| match party {
-            Party::Slot(slot) => catalog.member_ref(*slot),
-            Party::Unknown(id) => MemberRef::unknown(id),
+        member: draft.member.as_ref().map(|party| {
+            Arc::new(match party {
+                Party::Slot(slot) => catalog.member_ref(*slot),
+                Party::Unknown(id) => MemberRef::unknown(id),
+            })
         }),
         group: draft.group.as_ref().map(|party| match party {
             Party::Slot(slot) => catalog.group_ref(*slot),
             Party::Unknown(id) => GroupRef { id: id.clone(), name: String::new(), old_name: None },
         }),
-        resource: draft.resource.map(|key| catalog.resource_ref(key)),
+        resource: draft.resource.map(|key| names.resource(key)),
         before: draft.before.clone(),
         after: draft.after.clone(),
         effect,

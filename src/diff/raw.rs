@@ -5,6 +5,7 @@
 use super::reason::Reason;
 use super::refs::{ChangeValue, GroupRef, MemberRef, ResourceRef};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// The kind of a raw change; its code is stable across releases.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, strum::VariantArray)]
@@ -98,9 +99,9 @@ impl Effect {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RawChange {
     pub kind: RawKind,
-    pub member: Option<MemberRef>,
+    pub member: Option<Arc<MemberRef>>,
     pub group: Option<GroupRef>,
-    pub resource: Option<ResourceRef>,
+    pub resource: Option<Arc<ResourceRef>>,
     pub before: ChangeValue,
     pub after: ChangeValue,
     pub effect: Effect,
@@ -109,9 +110,9 @@ pub struct RawChange {
 impl RawChange {
     /// Returns the change in words: `direct write for bob@example.com (usr_bob) added on cloud dev (cld_dev)`.
     pub fn describe(&self) -> String {
-        let member = self.member.as_ref().map(MemberRef::label).unwrap_or_default();
+        let member = self.member.as_ref().map(|member| member.label()).unwrap_or_default();
         let group = self.group.as_ref().map(|group| group.label()).unwrap_or_default();
-        let resource = self.resource.as_ref().map(ResourceRef::label).unwrap_or_default();
+        let resource = self.resource.as_ref().map(|resource| resource.label()).unwrap_or_default();
         let subject = if self.group.is_some() { group.clone() } else { resource.clone() };
         let (before, after) = (&self.before, &self.after);
         match self.kind {

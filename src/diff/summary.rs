@@ -4,7 +4,6 @@
 use super::change::{ChangeKind, EffectiveChange};
 use super::raw::{Effect, RawChange};
 use serde::Serialize;
-use std::collections::BTreeSet;
 
 /// How many effective changes of one kind a diff holds.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -36,10 +35,14 @@ impl Summary {
     pub fn new(changes: &[EffectiveChange], raw: &[RawChange]) -> Summary {
         let count = |kind: ChangeKind| changes.iter().filter(|change| change.kind == kind).count();
         let effects = |matches: fn(&Effect) -> bool| raw.iter().filter(|change| matches(&change.effect)).count();
-        let members: BTreeSet<&str> = changes.iter().map(|change| change.member.id.as_str()).collect();
+        // Changes are grouped by member, so a member starts where the id differs from the previous one.
+        let members = changes
+            .iter()
+            .enumerate()
+            .filter(|&(position, change)| position == 0 || changes[position - 1].member.id != change.member.id);
         Summary {
             changes: changes.len(),
-            members: members.len(),
+            members: members.count(),
             escalations: changes.iter().filter(|change| change.is_escalation()).count(),
             service_accounts_gaining_write: changes
                 .iter()

@@ -7,6 +7,7 @@ use crate::diff::{
 };
 use crate::report::csv::{neutralise, render, CSV_FORMAT};
 use std::io::{self, Write};
+use std::sync::Arc;
 
 /// The columns of `changes.csv`, in order.
 pub const CHANGE_COLUMNS: [&str; 29] = [
@@ -48,8 +49,8 @@ struct Row {
     change_id: String,
     change: &'static str,
     escalation: &'static str,
-    member: Option<MemberRef>,
-    resource: Option<ResourceRef>,
+    member: Option<Arc<MemberRef>>,
+    resource: Option<Arc<ResourceRef>>,
     group: Option<GroupRef>,
     before: String,
     after: String,
@@ -173,7 +174,7 @@ fn resource_cells(resource: Option<&ResourceRef>) -> [String; 4] {
 fn cells(head: &[String; 4], row: &Row) -> Vec<String> {
     let member = row.member.as_ref();
     let resource = row.resource.as_ref();
-    let [cloud_id, cloud_name, project_id, project_name] = resource_cells(resource);
+    let [cloud_id, cloud_name, project_id, project_name] = resource_cells(resource.map(|resource| &**resource));
     let data = [
         row.row_type.to_owned(),
         row.change_id.clone(),

@@ -7,6 +7,7 @@ use crate::diff::{ChangeValue, Diff, DiffSide, Effect, EffectiveChange, GroupRef
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::io::{self, Write};
+use std::sync::Arc;
 
 /// The `format` value of the diff's JSON document.
 pub const DIFF_FORMAT: &str = "permaudit-diff/1";
@@ -44,7 +45,7 @@ struct Change<'d> {
     escalation: bool,
     description: String,
     member: &'d MemberRef,
-    resource: &'d Option<ResourceRef>,
+    resource: &'d Option<Arc<ResourceRef>>,
     before: &'d ChangeValue,
     after: &'d ChangeValue,
     gaps: &'d [String],
@@ -64,9 +65,9 @@ struct Raw<'d> {
     id: String,
     kind: &'static str,
     description: String,
-    member: &'d Option<MemberRef>,
+    member: &'d Option<Arc<MemberRef>>,
     group: &'d Option<GroupRef>,
-    resource: &'d Option<ResourceRef>,
+    resource: &'d Option<Arc<ResourceRef>>,
     before: &'d ChangeValue,
     after: &'d ChangeValue,
     effect: &'static str,
