@@ -2,7 +2,8 @@
 //! raw changes without effect (with their reasons) and those of unknown effect.
 
 use super::{describe_cause, describe_change, describe_member, raw_id};
-use crate::diff::{ChangeKind, Diff, DiffSide, Effect, RawChange};
+use crate::diff::{ChangeKind, Diff, DiffSide, Effect, EffectiveChange, RawChange};
+use rayon::prelude::*;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
@@ -11,7 +12,17 @@ pub fn write_text<W: Write>(mut writer: W, diff: &Diff) -> io::Result<()> {
     let mut text = String::new();
     header(&mut text, diff);
     summary(&mut text, diff);
-    changes(&mut text, diff);
+    let _ = writeln!(text, "\nChanges by member");
+    if diff.changes.is_empty() {
+        let _ = writeln!(text, "  none");
+    }
+    writer.write_all(text.as_bytes())?;
+    // Each member's block is rendered on its own, in parallel, and written in order.
+    let blocks: Vec<String> = member_runs(&diff.changes).into_par_iter().map(|run| member_block(diff, run)).collect();
+    for block in &blocks {
+        writer.write_all(block.as_bytes())?;
+    }
+    let mut text = String::new();
     raw_changes(&mut text, diff);
     writer.write_all(text.as_bytes())?;
     writer.flush()
@@ -53,17 +64,24 @@ fn summary(text: &mut String, diff: &Diff) {
     }
 }
 
-fn changes(text: &mut String, diff: &Diff) {
-    let _ = writeln!(text, "\nChanges by member");
-    if diff.changes.is_empty() {
-        let _ = writeln!(text, "  none");
-    }
-    let mut current: Option<&str> = None;
-    for change in &diff.changes {
-        if current != Some(change.member.id.as_str()) {
-            let _ = writeln!(text, "\n{}", describe_member(&change.member));
-            current = Some(change.member.id.as_str());
+/// Returns the positions of each member's run of changes (changes are grouped by member).
+fn member_runs(changes: &[EffectiveChange]) -> Vec<std::ops::Range<usize>> {
+    let mut runs = Vec::new();
+    let mut start = 0;
+    for position in 1..=changes.len() {
+        if position == changes.len() || changes[position].member.id != changes[start].member.id {
+            runs.push(start..position);
+            start = position;
         }
+    }
+    runs
+}
+
+/// Returns one member's changes with their causes.
+fn member_block(diff: &Diff, run: std::ops::Range<usize>) -> String {
+    let changes = &diff.changes[run];
+    let mut text = format!("\n{}\n", describe_member(&changes[0].member));
+    for change in changes {
         let flag = if change.is_escalation() { " [escalation]" } else { "" };
         let _ = writeln!(text, "  {}{flag}", describe_change(change));
         if change.kind == ChangeKind::Unknown {
@@ -73,6 +91,7 @@ fn changes(text: &mut String, diff: &Diff) {
             let _ = writeln!(text, "    - {} ({})", describe_cause(diff, cause), raw_id(cause.raw));
         }
     }
+    text
 }
 
 fn raw_changes(text: &mut String, diff: &Diff) {
