@@ -422,3 +422,25 @@ fn the_report_section_shows_the_first_rows_and_counts_them_all() {
     let whole = permaudit::report::diff::changes_section(&diff, None);
     assert_eq!((whole.shown, whole.without_effect.len()), (8, 4));
 }
+
+#[test]
+fn without_new_the_organization_is_collected_live() {
+    let server = crate::emulator::Emulator::start(&repo_path(DEMO), &[]);
+    let home = tempfile::tempdir().unwrap();
+    let base = repo_path(BASE);
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_permaudit"))
+        .args(["diff", base.to_str().unwrap(), "--format", "json", "--fail-on-change", "escalation"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .env("ANYSCALE_HOST", &server.base)
+        .env("ANYSCALE_CLI_TOKEN", crate::emulator::TOKEN)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(4), "escalations, live: {}", stderr(&output));
+    let live: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let from_file: serde_json::Value =
+        serde_json::from_slice(&diff_command(BASE, DEMO, &["--format", "json"]).stdout).unwrap();
+    assert_eq!(live["new"]["source"], server.base.as_str());
+    assert_eq!(live["changes"], from_file["changes"], "the live collection gives the same changes");
+}
