@@ -138,6 +138,23 @@ fn apply(
     Ok(state)
 }
 
+/// Checks that a cause is about the change: it names no other member, and no resource but the
+/// change's own or its parent cloud (on either side).
+fn check_relevant(
+    change: &permaudit::diff::EffectiveChange,
+    raw: &permaudit::diff::RawChange,
+) -> Result<(), TestCaseError> {
+    if let Some(member) = &raw.member {
+        prop_assert_eq!(&member.id, &change.member.id, "{} causes a change of another member", raw.describe());
+    }
+    if let (Some(cause), Some(resource)) = (&raw.resource, &change.resource) {
+        let parents = [&resource.cloud, &resource.old_cloud];
+        let parent = parents.iter().filter_map(|cloud| cloud.as_ref()).any(|cloud| cloud.id == cause.id);
+        prop_assert!(cause.id == resource.id || parent, "{} causes a change on {}", raw.describe(), resource.label());
+    }
+    Ok(())
+}
+
 /// Checks that causes and effects agree: every change has a cause, every raw change with an effect
 /// is a cause of the changes it lists, and every raw change without one says why.
 fn check_causes(diff: &Diff) -> Result<(), TestCaseError> {
@@ -146,6 +163,7 @@ fn check_causes(diff: &Diff) -> Result<(), TestCaseError> {
         prop_assert!(!change.causes.is_empty(), "no cause for {:?}", change);
         for cause in &change.causes {
             cited.entry(cause.raw).or_default().insert(position);
+            check_relevant(change, diff.raw_of(cause))?;
         }
     }
     for (position, raw) in diff.raw.iter().enumerate() {
