@@ -3,13 +3,15 @@
 //! Data flows from a source (`collect`: a snapshot file or the Anyscale API) into the domain
 //! [`model`], through the engine ([`resolve`]) that computes every member's effective roles with their
 //! provenance, to the renderings in [`report`]. The output the official `anyscale` CLI also prints goes
-//! through [`compat`], byte-for-byte emulations of Python's json, PyYAML and rich.
+//! through [`compat`], byte-for-byte emulations of Python's json, PyYAML and rich. [`diff`] compares two
+//! collections of one organization: what changed in effective access, and the raw changes that caused it.
 
 pub mod atomic;
 pub mod cli;
 pub mod collect;
 pub mod compat;
 pub mod controls;
+pub mod diff;
 pub mod model;
 pub mod plural;
 pub mod report;

@@ -3,7 +3,7 @@
 use super::output::{info, start_clock};
 use super::EXIT_OK;
 use crate::model::{Collection, Snapshot};
-use crate::synth::{generate, Shape};
+use crate::synth::{edit, generate, Shape};
 use anyhow::Context;
 use clap::Args;
 use std::path::PathBuf;
@@ -35,11 +35,21 @@ pub struct GenerateArgs {
     /// Where to write the snapshot.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
+    /// Reads this snapshot and writes it with `--edits` random edits drawn with `--seed` instead (the
+    /// second collection of the diff benchmark).
+    #[arg(long, value_name = "FILE", hide = true)]
+    pub edit: Option<PathBuf>,
+    /// How many random edits `--edit` makes.
+    #[arg(long, default_value_t = 1000, hide = true)]
+    pub edits: usize,
 }
 
 /// Generates the organization and writes its snapshot.
 pub fn run(args: GenerateArgs) -> anyhow::Result<u8> {
     start_clock();
+    if let Some(original) = &args.edit {
+        return write_edited(original, &args);
+    }
     let shape = Shape {
         members: args.members,
         groups: args.groups,
@@ -60,6 +70,21 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<u8> {
         },
     };
     snapshot.save(&args.out).with_context(|| "cannot write the generated organization")?;
+    info(&format!("Wrote {}", args.out.display()));
+    Ok(EXIT_OK)
+}
+
+/// Writes the snapshot at `original` with random edits, collected a month after `generate`'s.
+fn write_edited(original: &std::path::Path, args: &GenerateArgs) -> anyhow::Result<u8> {
+    let snapshot = Snapshot::load(original)?;
+    let organization = edit(&snapshot.organization, args.edits, args.seed);
+    let collection = Collection {
+        collected_at: "2026-02-01T00:00:00+00:00".to_owned(),
+        source: format!("edited (seed {}, {} edits)", args.seed, args.edits),
+        complete: true,
+        gaps: Vec::new(),
+    };
+    Snapshot { organization, collection }.save(&args.out).with_context(|| "cannot write the edited organization")?;
     info(&format!("Wrote {}", args.out.display()));
     Ok(EXIT_OK)
 }

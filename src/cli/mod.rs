@@ -3,6 +3,7 @@
 mod check;
 mod collect;
 mod controls;
+mod diff;
 mod explain;
 mod generate;
 mod help;
@@ -26,7 +27,8 @@ pub const EXIT_USAGE: u8 = 2;
 /// was made from an incomplete snapshot). No result is reported as complete.
 pub const EXIT_INCOMPLETE: u8 = 3;
 /// Exit code of findings: `check` (or `report --fail-on`) found a finding, not muted, at or above the
-/// threshold, or `report --fail-on-anomalies` found anomalies (the files are written).
+/// threshold, `report --fail-on-anomalies` found anomalies (the files are written), or `diff
+/// --fail-on-change` found changes of the kind it names.
 pub const EXIT_FINDINGS: u8 = 4;
 
 /// Audits who can reach which Anyscale cloud and project, with which role, and why.
@@ -55,6 +57,8 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// Runs the controls of a policy (pass/fail checks with severities and exemptions) for CI gates.
     Check(check::CheckArgs),
+    /// Compares two collections: what changed in effective access, and the raw changes that caused it.
+    Diff(diff::DiffArgs),
     /// Writes a synthetic organization snapshot, deterministic from a seed (for benchmarks and tests).
     #[command(after_help = help::GENERATE)]
     Generate(generate::GenerateArgs),
@@ -96,6 +100,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Report(args) => report::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Check(args) => check::run(args),
+        Command::Diff(args) => diff::run(args),
         Command::Generate(args) => generate::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Completions(args) => manual::run_completions(args),

@@ -6,12 +6,13 @@ use super::output::{info, phase, start_clock};
 use super::source::load_organization;
 use super::{EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK};
 use crate::controls::{evaluate, Request};
-use crate::model::{Collection, Severity};
+use crate::diff::{compare_resolved, Diff, Options};
+use crate::model::{Collection, Severity, Snapshot};
 use crate::report::bundle::{self, Written};
 use crate::resolve::{resolve, Resolution};
 use anyhow::Context;
 use clap::Args;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Options of `report`.
@@ -35,6 +36,9 @@ pub struct ReportArgs {
     /// Exits with code 4 when a finding of the controls, not muted, reaches this severity.
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<FailOn>,
+    /// Snapshot of an earlier collection: adds a "Changes since" section and `changes.csv`.
+    #[arg(long, value_name = "OLD", conflicts_with = "user_id")]
+    pub baseline: Option<PathBuf>,
 }
 
 /// Writes the report and returns the exit code: incomplete data (3) wins over findings (4).
@@ -49,8 +53,9 @@ pub fn run(args: ReportArgs) -> anyhow::Result<u8> {
     phase("resolve", started);
     let started = Instant::now();
     let collection = &snapshot.collection;
+    let changes = args.baseline.as_deref().map(|path| changes_since(path, &resolution, collection)).transpose()?;
     let (written, fails) = match args.user_id.as_deref() {
-        None => organization_report(&args, &settings, &resolution, collection)?,
+        None => organization_report(&args, &settings, &resolution, collection, changes.as_ref())?,
         Some(wanted) => {
             let member = resolution.find_member(wanted)?.member;
             let member_id = resolution.index.member_record(member).member_id();
@@ -71,7 +76,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<u8> {
     }
     // Freeing a large organization piece by piece takes longer than the exit that reclaims it whole.
     std::mem::forget(resolution);
-    let complete = snapshot.collection.complete;
+    let complete = snapshot.collection.complete && changes.as_ref().is_none_or(|diff| diff.is_complete());
     std::mem::forget(snapshot);
     let anomalies = args.fail_on_anomalies && written.anomalies > 0;
     Ok(exit_code(complete, anomalies || fails))
@@ -83,6 +88,7 @@ fn organization_report(
     settings: &Settings,
     resolution: &Resolution<'_>,
     collection: &Collection,
+    changes: Option<&Diff>,
 ) -> anyhow::Result<(Written, bool)> {
     let request = Request {
         resolution,
@@ -92,7 +98,7 @@ fn organization_report(
         today: settings.today,
     };
     let evaluation = evaluate(request);
-    let written = bundle::write_organization(&args.out_dir, &evaluation)?;
+    let written = bundle::write_organization(&args.out_dir, &evaluation, changes)?;
     let (unmuted, muted) = evaluation.totals();
     if unmuted + muted > 0 {
         info(&format!("{unmuted} findings of the controls, {muted} muted (see findings.csv)"));
@@ -101,6 +107,20 @@ fn organization_report(
     // Freeing a large evaluation piece by piece takes longer than the exit that reclaims it whole.
     std::mem::forget(evaluation);
     Ok((written, fails))
+}
+
+/// Returns what changed since the baseline collection at `path` (`--baseline`).
+fn changes_since(path: &Path, resolution: &Resolution<'_>, collection: &Collection) -> anyhow::Result<Diff> {
+    let baseline = Snapshot::load(path)?;
+    if !baseline.collection.complete {
+        eprintln!("Warning: baseline `{}` is incomplete; changes inside its gaps are unknown", path.display());
+    }
+    let old = resolve(&baseline.organization);
+    let diff = compare_resolved((&old, &baseline.collection), (resolution, collection), &Options::default())?;
+    // Freeing a large organization piece by piece takes longer than the exit that reclaims it whole.
+    std::mem::forget(old);
+    std::mem::forget(baseline);
+    Ok(diff)
 }
 
 fn exit_code(complete: bool, findings: bool) -> u8 {

@@ -3,9 +3,10 @@
 //! ([`ReportDirectory`]).
 
 use super::csv as csv_report;
+use super::diff::{changes_section, write_csv, REPORT_SECTION_ROWS};
 use super::directory::{
-    DirectoryError, ReportDirectory, ANOMALIES_CSV, FINDINGS_CSV, FINDINGS_JSON, PERMISSIONS_CSV, PERMISSIONS_JSON,
-    REPORT_HTML, REVOCATION_CSV,
+    DirectoryError, ReportDirectory, ANOMALIES_CSV, CHANGES_CSV, FINDINGS_CSV, FINDINGS_JSON, PERMISSIONS_CSV,
+    PERMISSIONS_JSON, REPORT_HTML, REVOCATION_CSV,
 };
 use super::facts::AnomalyLookup;
 use super::findings::{self, html::ControlsSection};
@@ -14,6 +15,7 @@ use super::offboarding::Offboarding;
 use super::permissions::PermissionsDocument;
 use super::summary::Summary;
 use crate::controls::Evaluation;
+use crate::diff::Diff;
 use crate::model::Collection;
 use crate::resolve::{Anomaly, MemberAccess, Resolution};
 use std::io::Write;
@@ -36,22 +38,31 @@ pub struct Written {
 }
 
 /// Writes the organization's report files into `directory`, with the findings of `evaluation` (the
-/// controls run over the same resolution and collection).
-pub fn write_organization(directory: &Path, evaluation: &Evaluation<'_, '_>) -> Result<Written, ReportError> {
+/// controls run over the same resolution and collection) and, when a diff from a baseline collection is
+/// given, its "Changes since" section in the HTML and `changes.csv`.
+pub fn write_organization(
+    directory: &Path,
+    evaluation: &Evaluation<'_, '_>,
+    changes: Option<&Diff>,
+) -> Result<Written, ReportError> {
     let (resolution, collection) = (evaluation.resolution, evaluation.collection);
     let mut report = ReportDirectory::create(directory)?;
     let members: Vec<&MemberAccess> = resolution.members.iter().collect();
     let document = PermissionsDocument::new(resolution);
     let anomalies: Vec<&Anomaly> = resolution.anomalies.iter().collect();
     let summary = Summary::new(resolution, collection);
-    let page =
-        html::render_report(&summary, &ControlsSection::new(evaluation), data::data_block(resolution, &members))?;
+    let section = changes.map(|diff| changes_section(diff, Some(REPORT_SECTION_ROWS)));
+    let controls = ControlsSection::new(evaluation);
+    let page = html::render_report(&summary, &controls, data::data_block(resolution, &members), section.as_ref())?;
     report.write(PERMISSIONS_JSON, |out| document.write_json(out, 2))?;
     report.write(PERMISSIONS_CSV, |out| csv_report::write_permissions(out, resolution, collection, &members))?;
     report.write(ANOMALIES_CSV, |out| csv_report::write_anomalies(out, resolution, collection, &anomalies))?;
     report.write(FINDINGS_JSON, |out| findings::json::write(out, evaluation))?;
     report.write(FINDINGS_CSV, |out| findings::csv::write(out, evaluation))?;
     report.write(REPORT_HTML, |out| out.write_all(page.as_bytes()))?;
+    if let Some(diff) = changes {
+        report.write(CHANGES_CSV, |out| write_csv(out, diff))?;
+    }
     Ok(Written { paths: report.publish()?, anomalies: anomalies.len() })
 }
 

@@ -29,9 +29,20 @@ pub const FINDINGS_JSON: &str = "findings.json";
 /// One row per finding of the controls.
 pub const FINDINGS_CSV: &str = "findings.csv";
 
+/// The changes since a baseline collection (`report --baseline`), one row per change and cause.
+pub const CHANGES_CSV: &str = "changes.csv";
+
 /// Every file name a permaudit report directory can hold. A report removes the ones it does not write.
-pub const REPORT_FILES: &[&str] =
-    &[PERMISSIONS_JSON, PERMISSIONS_CSV, ANOMALIES_CSV, REPORT_HTML, REVOCATION_CSV, FINDINGS_JSON, FINDINGS_CSV];
+pub const REPORT_FILES: &[&str] = &[
+    PERMISSIONS_JSON,
+    PERMISSIONS_CSV,
+    ANOMALIES_CSV,
+    REPORT_HTML,
+    REVOCATION_CSV,
+    FINDINGS_JSON,
+    FINDINGS_CSV,
+    CHANGES_CSV,
+];
 
 /// The start of a staging folder's name.
 const STAGING_PREFIX: &str = ".permaudit-staging-";

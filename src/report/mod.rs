@@ -4,6 +4,7 @@
 
 pub mod bundle;
 pub mod csv;
+pub mod diff;
 pub mod directory;
 pub mod explain;
 pub mod facts;

@@ -2,8 +2,10 @@
 //! grant density as parameters, and realistic shape (most grants inside the clouds a member works in,
 //! a few orphans, restrictions, deleted groups and service accounts).
 
+mod edit;
 mod random;
 
+pub use edit::edit;
 pub use random::SplitMix64;
 
 use crate::model::{

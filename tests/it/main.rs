@@ -4,6 +4,8 @@ mod browser;
 mod cli;
 mod collect;
 mod controls;
+mod diff;
+mod diff_properties;
 mod emulator;
 mod files;
 mod fuzz;

@@ -19,6 +19,8 @@ const COLLECTION: &str = include_str!("../../../templates/collection.html.j2");
 const CONTROLS: &str = include_str!("../../../templates/controls.html.j2");
 const REPORT: &str = include_str!("../../../templates/report.html.j2");
 const PERSON: &str = include_str!("../../../templates/person.html.j2");
+const DIFF: &str = include_str!("../../../templates/diff.html.j2");
+const CHANGES: &str = include_str!("../../../templates/changes.html.j2");
 const SCRIPT: &str = include_str!("../../../templates/report.js");
 const STYLE: &str = include_str!("../../../templates/report.css");
 
@@ -30,12 +32,13 @@ pub struct HtmlError {
     source: minijinja::Error,
 }
 
-/// Returns the organization report, from its summary, its Controls section (none: no section) and
-/// its data block.
+/// Returns the organization report, from its summary, its Controls section (none: no section), its
+/// data block and, when given, its "Changes since" section.
 pub fn render_report(
     summary: &impl Serialize,
     controls: &impl Serialize,
     data_block: String,
+    changes: Option<&impl Serialize>,
 ) -> Result<String, HtmlError> {
     render(
         "report.html.j2",
@@ -48,6 +51,20 @@ pub fn render_report(
             data => Value::from_safe_string(data_block),
             summary => Value::from(Serde(summary)),
             controls => Value::from(Serde(controls)),
+            changes => changes.map(|changes| Value::from(Serde(changes))),
+        },
+    )
+}
+
+/// Returns the page of a diff between two collections; it needs no script.
+pub fn render_diff(format: &str, changes: &impl Serialize) -> Result<String, HtmlError> {
+    render(
+        "diff.html.j2",
+        context! {
+            format => format,
+            csp => content_security_policy(false),
+            style => Value::from_safe_string(STYLE.to_owned()),
+            changes => Value::from(Serde(changes)),
         },
     )
 }
@@ -80,6 +97,8 @@ fn environment() -> Result<Environment<'static>, minijinja::Error> {
     environment.add_template("controls.html.j2", CONTROLS)?;
     environment.add_template("report.html.j2", REPORT)?;
     environment.add_template("person.html.j2", PERSON)?;
+    environment.add_template("diff.html.j2", DIFF)?;
+    environment.add_template("changes.html.j2", CHANGES)?;
     Ok(environment)
 }
 
