@@ -1,11 +1,13 @@
 //! `permaudit report`: from one collection, the audit report directory (list-permissions JSON, CSV,
-//! HTML), or with `--user-id` the one-person offboarding review.
+//! HTML), limited to some clouds and projects with `--cloud` / `--project`, or with `--user-id` the
+//! one-person offboarding review.
 
 use super::output::{info, phase, start_clock};
 use super::source::load_organization;
 use super::{EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK};
-use crate::report::bundle;
-use crate::resolve::resolve;
+use crate::report::bundle::{self, OrganizationReport};
+use crate::report::scope::ReportScope;
+use crate::resolve::{resolve, Resolution};
 use anyhow::Context;
 use clap::Args;
 use std::path::PathBuf;
@@ -26,6 +28,12 @@ pub struct ReportArgs {
     /// Exits with code 4 when the report holds anomalies (for automation).
     #[arg(long)]
     pub fail_on_anomalies: bool,
+    /// Limits the report to this cloud (name or id) and its projects, for a per-team review; repeatable.
+    #[arg(long = "cloud", value_name = "NAME|ID", conflicts_with = "user_id")]
+    pub clouds: Vec<String>,
+    /// Limits the report to this project (name or id; its cloud's entries come with it); repeatable.
+    #[arg(long = "project", value_name = "NAME|ID", conflicts_with = "user_id")]
+    pub projects: Vec<String>,
 }
 
 /// Writes the report and returns the exit code: incomplete data (3) wins over anomalies (4).
@@ -40,7 +48,10 @@ pub fn run(args: ReportArgs) -> anyhow::Result<u8> {
     let started = Instant::now();
     let collection = &snapshot.collection;
     let written = match args.user_id.as_deref() {
-        None => bundle::write_organization(&args.out_dir, &resolution, collection)?,
+        None => {
+            let options = OrganizationReport { scope: scope(&resolution, &args)?, findings: None };
+            bundle::write_organization(&args.out_dir, &resolution, collection, &options)?
+        }
         Some(user_id) => bundle::write_person(&args.out_dir, &resolution, collection, user_id)?.with_context(|| {
             format!(
                 "user `{user_id}` is not a member of organization `{}`; `permaudit user list-permissions` shows member ids",
@@ -60,6 +71,14 @@ pub fn run(args: ReportArgs) -> anyhow::Result<u8> {
     let complete = snapshot.collection.complete;
     std::mem::forget(snapshot);
     Ok(exit_code(complete, written.anomalies, args.fail_on_anomalies))
+}
+
+/// Returns the scope asked for with `--cloud` and `--project`, if any.
+fn scope(resolution: &Resolution<'_>, args: &ReportArgs) -> anyhow::Result<Option<ReportScope>> {
+    if args.clouds.is_empty() && args.projects.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(ReportScope::resolve(resolution, &args.clouds, &args.projects)?))
 }
 
 fn exit_code(complete: bool, anomalies: usize, fail_on_anomalies: bool) -> u8 {

@@ -1,18 +1,23 @@
 //! The audit report directory: from one resolved collection, the list-permissions JSON, the CSV
-//! reports and the HTML report, for the whole organization or one person, published as a whole
-//! ([`ReportDirectory`]).
+//! reports and the HTML report, for the whole organization (or a scope of it) or one person, published
+//! as a whole ([`ReportDirectory`]).
 
 use super::csv as csv_report;
 use super::directory::{
-    DirectoryError, ReportDirectory, ANOMALIES_CSV, PERMISSIONS_CSV, PERMISSIONS_JSON, REPORT_HTML, REVOCATION_CSV,
+    DirectoryError, ReportDirectory, ANOMALIES_CSV, MEMBERS_CSV, PERMISSIONS_CSV, PERMISSIONS_JSON, REPORT_HTML,
+    RESOURCES_CSV, REVOCATION_CSV,
 };
 use super::facts::AnomalyLookup;
-use super::html::{self, data, HtmlError};
+use super::html::{self, charts, data, HtmlError};
+use super::members::{self, FindingTally};
 use super::offboarding::Offboarding;
 use super::permissions::PermissionsDocument;
+use super::resources::{self, ResourceTally};
+use super::scope::ReportScope;
 use super::summary::Summary;
+use super::view::ReportView;
 use crate::model::Collection;
-use crate::resolve::{Anomaly, MemberAccess, Resolution};
+use crate::resolve::{Anomaly, CloudIx, MemberAccess, Resolution};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -32,22 +37,60 @@ pub struct Written {
     pub anomalies: usize,
 }
 
+/// What an organization report covers beyond the resolution, and what other analyses add to it.
+#[derive(Debug, Default)]
+pub struct OrganizationReport {
+    /// Only these clouds and projects (a per-team review); the whole organization when `None`.
+    pub scope: Option<ReportScope>,
+    /// The findings of policy controls, counted in `members.csv` and charted in the HTML report;
+    /// without them the `findings` column stays empty.
+    pub findings: Option<FindingTally>,
+}
+
 /// Writes the organization's report files into `directory`.
 pub fn write_organization(
     directory: &Path,
     resolution: &Resolution<'_>,
     collection: &Collection,
+    options: &OrganizationReport,
 ) -> Result<Written, ReportError> {
+    let view = match &options.scope {
+        Some(scope) => ReportView::scoped(resolution, scope.clone()),
+        None => ReportView::whole(resolution),
+    };
+    let findings = options.findings.as_ref();
     let mut report = ReportDirectory::create(directory)?;
-    let members: Vec<&MemberAccess> = resolution.members.iter().collect();
-    let document = PermissionsDocument::new(resolution);
-    let anomalies: Vec<&Anomaly> = resolution.anomalies.iter().collect();
-    let page = html::render_report(&Summary::new(resolution, collection), data::data_block(resolution, &members))?;
+    let members: Vec<&MemberAccess> = view.members().iter().collect();
+    let document = match view.scope {
+        Some(_) => PermissionsDocument::for_members(resolution, members.clone()),
+        None => PermissionsDocument::new(resolution),
+    };
+    let anomalies = view.anomalies();
+    let tally = ResourceTally::new(&view);
+    let clouds: Vec<CloudIx> = view.clouds();
+    let page = render_page(&view, collection, &tally, findings)?;
     report.write(PERMISSIONS_JSON, |out| document.write_json(out, 2))?;
-    report.write(PERMISSIONS_CSV, |out| csv_report::write_permissions(out, resolution, collection, &members))?;
-    report.write(ANOMALIES_CSV, |out| csv_report::write_anomalies(out, resolution, collection, &anomalies))?;
+    report.write(PERMISSIONS_CSV, |out| {
+        csv_report::write_permissions(out, resolution, collection, &members, anomalies, &clouds)
+    })?;
+    report.write(ANOMALIES_CSV, |out| csv_report::write_anomalies(out, resolution, collection, anomalies))?;
+    report.write(RESOURCES_CSV, |out| resources::write_resources(out, &view, collection, &tally))?;
+    report.write(MEMBERS_CSV, |out| members::write_members(out, &view, collection, &tally, findings))?;
     report.write(REPORT_HTML, |out| out.write_all(page.as_bytes()))?;
     Ok(Written { paths: report.publish()?, anomalies: anomalies.len() })
+}
+
+/// Returns `report.html`: the summary, the charts and the data block of one view.
+fn render_page(
+    view: &ReportView<'_, '_>,
+    collection: &Collection,
+    tally: &ResourceTally,
+    findings: Option<&FindingTally>,
+) -> Result<String, HtmlError> {
+    let summary = Summary::new(view, collection);
+    let charts = charts::charts(view, tally, &summary.anomaly_kinds, findings);
+    let data = data::data_block(&data::DataSources { view, tally, findings });
+    html::render_report(&summary, &charts, data)
 }
 
 /// Writes the one-person (offboarding) report of `member_id` into `directory`; `None` when the id is
@@ -68,7 +111,11 @@ pub fn write_person(
     let offboarding = Offboarding::new(resolution, collection, access, &anomalies);
     let page = html::render_person_report(&offboarding)?;
     report.write(PERMISSIONS_JSON, |out| document.write_json(out, 2))?;
-    report.write(PERMISSIONS_CSV, |out| csv_report::write_permissions(out, resolution, collection, &[access]))?;
+    let every_anomaly: Vec<&Anomaly> = resolution.anomalies.iter().collect();
+    let clouds: Vec<CloudIx> = (0..resolution.index.clouds.len() as CloudIx).collect();
+    report.write(PERMISSIONS_CSV, |out| {
+        csv_report::write_permissions(out, resolution, collection, &[access], &every_anomaly, &clouds)
+    })?;
     report.write(ANOMALIES_CSV, |out| csv_report::write_anomalies(out, resolution, collection, &anomalies))?;
     report.write(REVOCATION_CSV, |out| offboarding.write_plan_csv(out))?;
     report.write(REPORT_HTML, |out| out.write_all(page.as_bytes()))?;

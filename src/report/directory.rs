@@ -14,13 +14,18 @@ pub const PERMISSIONS_JSON: &str = "permissions.json";
 pub const PERMISSIONS_CSV: &str = "permissions.csv";
 /// One row per anomaly.
 pub const ANOMALIES_CSV: &str = "anomalies.csv";
+/// One row per cloud and project: who holds which role there, and the org owners reaching it.
+pub const RESOURCES_CSV: &str = "resources.csv";
+/// One row per member: org role, highest role, reach, anomaly and finding counts.
+pub const MEMBERS_CSV: &str = "members.csv";
 /// The HTML report.
 pub const REPORT_HTML: &str = "report.html";
 /// The offboarding plan of a one-person report, one row per step.
 pub const REVOCATION_CSV: &str = "revocation-plan.csv";
 
 /// Every file name a permaudit report directory can hold. A report removes the ones it does not write.
-pub const REPORT_FILES: &[&str] = &[PERMISSIONS_JSON, PERMISSIONS_CSV, ANOMALIES_CSV, REPORT_HTML, REVOCATION_CSV];
+pub const REPORT_FILES: &[&str] =
+    &[PERMISSIONS_JSON, PERMISSIONS_CSV, ANOMALIES_CSV, RESOURCES_CSV, MEMBERS_CSV, REPORT_HTML, REVOCATION_CSV];
 
 /// Why a report directory could not be written; nothing in it was replaced.
 #[derive(Debug, thiserror::Error)]

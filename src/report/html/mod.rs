@@ -3,7 +3,9 @@
 //! self-contained file: no external request, and a Content-Security-Policy that lets only the report's
 //! own script and style run, so that a data value could not run as code even if it escaped escaping.
 
+pub mod charts;
 pub mod data;
+pub mod svg;
 
 use base64::Engine as _;
 use minijinja::value::{Serde, Value};
@@ -29,8 +31,24 @@ pub struct HtmlError {
     source: minijinja::Error,
 }
 
-/// Returns the organization report, from its summary and data block.
-pub fn render_report(summary: &impl Serialize, data_block: String) -> Result<String, HtmlError> {
+/// Returns the organization report, from its summary, charts and data block.
+pub fn render_report(
+    summary: &impl Serialize,
+    charts: &[charts::Chart],
+    data_block: String,
+) -> Result<String, HtmlError> {
+    let charts: Vec<Value> = charts
+        .iter()
+        .map(|chart| {
+            context! {
+                id => chart.id,
+                title => chart.title.clone(),
+                caption => chart.caption.clone(),
+                // Drawn by `svg::BarChart`, which escapes every text it holds.
+                svg => Value::from_safe_string(chart.svg.clone()),
+            }
+        })
+        .collect();
     render(
         "report.html.j2",
         context! {
@@ -41,6 +59,7 @@ pub fn render_report(summary: &impl Serialize, data_block: String) -> Result<Str
             // Already escaped for a script element by `data::data_block`.
             data => Value::from_safe_string(data_block),
             summary => Value::from(Serde(summary)),
+            charts => charts,
         },
     )
 }
