@@ -13,11 +13,8 @@ use crate::report::resources::{Resource, ResourceRow, ResourceTally};
 use crate::report::view::ReportView;
 use crate::resolve::{Anomaly, AnomalyKind, BaseSource, MemberAccess, Resolution, Source};
 use base64::Engine as _;
-use flate2::write::GzEncoder;
-use flate2::Compression;
 use rayon::prelude::*;
 use std::fmt::Write as _;
-use std::io::Write as _;
 
 /// The format version of the data block.
 pub const DATA_FORMAT: &str = "permaudit-html-data/2";
@@ -224,10 +221,7 @@ impl Numbering {
 
 /// Returns `bytes` gzip-compressed (no name, no time: the output is deterministic) in base64.
 fn gzip_base64(bytes: &[u8]) -> String {
-    let mut encoder = GzEncoder::new(Vec::with_capacity(bytes.len() / 3), Compression::new(6));
-    // Writing into a Vec cannot fail.
-    let compressed = encoder.write_all(bytes).and_then(|()| encoder.finish()).unwrap_or_default();
-    base64::engine::general_purpose::STANDARD.encode(compressed)
+    base64::engine::general_purpose::STANDARD.encode(super::gzip::gzip(bytes))
 }
 
 /// Appends one JSON value per member, comma-separated, rendering chunks of members in parallel.

@@ -5,6 +5,7 @@
 
 pub mod charts;
 pub mod data;
+mod gzip;
 pub mod svg;
 
 use base64::Engine as _;
