@@ -8,9 +8,9 @@
   const started = performance.now();
   const data = JSON.parse(document.getElementById("report-data").textContent);
   const PAGE_SIZE = 50;
-  // Printing draws every matching row; beyond this many members the print holds the first ones only
-  // (the CSV files hold everything), since a browser cannot lay out millions of rows.
-  const PRINT_LIMIT = 20000;
+  // Printing draws every matching member and resource; beyond this many of each the print holds the
+  // first ones only (the CSV files hold everything), since a browser cannot lay out millions of lines.
+  const PRINT_LIMIT = 10000;
   const ROLES = { o: "owner", c: "collaborator", r: "readonly" };
   const RANK = { none: 0, readonly: 1, collaborator: 2, owner: 3 };
   const LEVELS = { o: "owner", w: "write", r: "readonly" };
@@ -397,8 +397,8 @@
     body.replaceChildren();
     const pages = Math.max(1, Math.ceil(state.matches.length / PAGE_SIZE));
     state.page = Math.min(Math.max(state.page, 0), pages - 1);
-    const first = state.printing ? 0 : state.page * PAGE_SIZE;
-    const shown = state.matches.slice(first, first + (state.printing ? PRINT_LIMIT : PAGE_SIZE));
+    const first = state.page * PAGE_SIZE;
+    const shown = state.matches.slice(first, first + PAGE_SIZE);
     const columns = data.findings ? 8 : 7;
     const fragment = document.createDocumentFragment();
     for (const index of shown) {
@@ -420,12 +420,66 @@
     let status = (state.printing
       ? (shown === state.matches.length ? "All " + shown : "The first " + shown + " (the CSV files hold every one) of " + state.matches.length)
       : "Showing " + (first + 1) + "\u2013" + (first + shown) + " of " + state.matches.length)
-      + " matching members (" + data.members.length + " in all).";
+      + " matching members (" + data.members.length + " in all)" + (state.printing ? ", in a compact form." : ".");
     if (state.resource && state.resource.resources) {
       const owners = state.matches.filter(function (index) { return isOrgOwner(data.members[index]); }).length;
       status += " " + owners + " of them are org owners, who reach it implicitly.";
     }
     return status;
+  }
+
+  // Returns an entry in one line: "cloud prod (cld_1): readonly by direct readonly; group ml (ug_1):
+  // collaborator, capped to readonly by direct readonly on cloud prod".
+  function entryText(entry) {
+    const note = notes(entry);
+    return entry.type + " " + entry.name + " (" + entry.id + "): " + entry.role + " by "
+      + entry.paths.map(function (path) { return path.text; }).join("; ") + (note ? ", " + note : "");
+  }
+
+  // Returns one member as the print shows it: a few lines of text rather than nested tables, which a
+  // browser paginates slowly and which take two pages a member.
+  function printedMember(index) {
+    const member = data.members[index];
+    const list = entries(access[index]);
+    const block = element("div", null, "printed-member");
+    const head = element("p");
+    head.appendChild(element("strong", member[1]));
+    const sources = orgSources(member[4]);
+    const [, , rank] = statsOf(index);
+    head.appendChild(document.createTextNode(" " + member[2] + " \u00b7 " + member[0] + " \u00b7 "
+      + ((member[3] & SERVICE_ACCOUNT) ? "service account" : "person") + " \u00b7 org role " + orgRole(member)
+      + (sources.length ? " through " + sources.join("; ") : "") + " \u00b7 highest role "
+      + ["none", "readonly", "collaborator", "owner"][rank] + (isOrgOwner(member) ? " (implicit owner of every cloud and project)" : "")
+      + (data.findings ? " \u00b7 findings " + data.findings[index] : "")));
+    block.appendChild(head);
+    const lines = isOrgOwner(member) ? implicitTexts() : [];
+    block.appendChild(element("p", lines.concat(list.map(entryText)).join("; ") || "no explicit access"));
+    if (member[5] !== "") {
+      block.appendChild(element("p", "Anomalies: " + sentences(member, list).map(function ([code, sentence]) {
+        return code + ": " + sentence;
+      }).join(". "), "printed-anomalies"));
+    }
+    return block;
+  }
+
+  function implicitTexts() {
+    const search = state.resource;
+    if (!search || !search.resources) return [];
+    const found = [];
+    search.clouds.forEach(function (index) { found.push("cloud " + data.clouds[index][1] + " (" + data.clouds[index][0] + "): owner, implicit"); });
+    search.projects.forEach(function (index) { found.push("project " + data.projects[index][1] + " (" + data.projects[index][0] + "): owner, implicit"); });
+    return found;
+  }
+
+  function renderPrinted() {
+    const container = $("members-printed");
+    container.replaceChildren();
+    if (!state.printing) return;
+    const shown = state.matches.slice(0, PRINT_LIMIT);
+    const fragment = document.createDocumentFragment();
+    for (const index of shown) fragment.appendChild(printedMember(index));
+    container.appendChild(fragment);
+    $("status").textContent = memberStatus(0, shown.length);
   }
 
   // The clouds and projects table: each cloud, then its projects, then the projects of no known cloud.
@@ -483,7 +537,7 @@
     const pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE));
     state.resourcePage = Math.min(Math.max(state.resourcePage, 0), pages - 1);
     const first = state.printing ? 0 : state.resourcePage * PAGE_SIZE;
-    const shown = state.printing ? rows : rows.slice(first, first + PAGE_SIZE);
+    const shown = rows.slice(first, first + (state.printing ? PRINT_LIMIT : PAGE_SIZE));
     const fragment = document.createDocumentFragment();
     for (const item of shown) fragment.appendChild(resourceRow(item));
     body.appendChild(fragment);
@@ -492,7 +546,7 @@
     controls.resourcesNext.disabled = state.resourcePage >= pages - 1;
     const owners = data.members.filter(isOrgOwner).length;
     $("resources-status").textContent = (rows.length === 0 ? "No cloud or project matches."
-      : (state.printing ? "All " + rows.length : "Showing " + (first + 1) + "\u2013" + (first + shown.length) + " of " + rows.length)
+      : (state.printing && shown.length === rows.length ? "All " + rows.length : "Showing " + (first + 1) + "\u2013" + (first + shown.length) + " of " + rows.length)
         + " matching clouds and projects (" + (data.clouds.length + data.projects.length) + " in all).")
       + " Reaching includes the " + owners + " org owners, who reach every one implicitly.";
     document.documentElement.dataset.resources = String(rows.length);
@@ -575,20 +629,22 @@
     if (event && parameters.has("resource")) $("members").scrollIntoView();
   }
 
-  // Printing draws every matching member and resource, and opens the folded tables; afterwards the
-  // page returns to how it was.
+  // Printing draws every matching member (in the compact printed form, which the print stylesheet
+  // shows instead of the table) and resource, and opens the folded tables; afterwards the page returns
+  // to how it was.
   function listenToPrinting() {
     let closed = [];
     window.addEventListener("beforeprint", function () {
       closed = Array.from(document.querySelectorAll("details:not([open])"));
       for (const details of closed) details.open = true;
       state.printing = true;
-      render();
+      renderPrinted();
       renderResources();
     });
     window.addEventListener("afterprint", function () {
       for (const details of closed) details.open = false;
       state.printing = false;
+      renderPrinted();
       render();
       renderResources();
     });

@@ -321,15 +321,17 @@ fn printing_gives_every_member_and_every_resource() {
     let written = report(&org);
     let on_screen = dom(&page(&written), "");
     assert_eq!(member_emails(&on_screen).len(), 50, "the screen shows one page of 50 members");
-    let text: String = printed(&page(&written), true).split_whitespace().collect();
+    // Lines break after a hyphen, which pdftotext then drops: compare without spaces and hyphens.
+    let text: String = printed(&page(&written), true).chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
     let members = std::fs::read_to_string(written.path().join("members.csv")).unwrap();
     let emails: Vec<&str> = members.lines().skip(1).map(|line| line.split(',').nth(5).unwrap()).collect();
     assert_eq!(emails.len(), 130);
     for email in emails {
-        assert!(text.contains(email), "the printed report misses member {email}");
+        assert!(text.contains(&email.replace('-', "")), "the printed report misses member {email}");
     }
     for project in 0..60 {
         assert!(text.contains(&format!("prj_{project:06}")), "the printed report misses project {project}");
     }
-    assert!(text.contains("All130matchingmembers(130inall)."), "the print says it holds every member");
+    assert!(text.contains("All130matchingmembers(130inall),inacompactform."), "the print says it holds every member");
+    assert!(text.contains("Anomalies:orphanprojectgrant:"), "with each member's anomaly sentences");
 }
