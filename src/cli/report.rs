@@ -1,5 +1,6 @@
 //! `permaudit report`: from one collection, the audit report directory (list-permissions JSON, CSV,
-//! HTML), or with `--user-id` the one-person offboarding review.
+//! HTML), limited to some clouds and projects with `--cloud` / `--project`, or with `--user-id` the
+//! one-person offboarding review.
 
 use super::controls::{ControlsArgs, FailOn, Settings};
 use super::output::{info, phase, start_clock};
@@ -8,7 +9,8 @@ use super::{EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK};
 use crate::controls::{evaluate, Request};
 use crate::diff::{compare_resolved, Diff, Options};
 use crate::model::{Collection, Severity, Snapshot};
-use crate::report::bundle::{self, Written};
+use crate::report::bundle::{self, OrganizationReport, Written};
+use crate::report::scope::ReportScope;
 use crate::resolve::{resolve, Resolution};
 use anyhow::Context;
 use clap::Args;
@@ -39,6 +41,12 @@ pub struct ReportArgs {
     /// Snapshot of an earlier collection: adds a "Changes since" section and `changes.csv`.
     #[arg(long, value_name = "OLD", conflicts_with = "user_id")]
     pub baseline: Option<PathBuf>,
+    /// Limits the report to this cloud (name or id) and its projects, for a per-team review; repeatable.
+    #[arg(long = "cloud", value_name = "NAME|ID", conflicts_with_all = ["user_id", "policy", "exemptions", "fail_on"])]
+    pub clouds: Vec<String>,
+    /// Limits the report to this project (name or id; its cloud's entries come with it); repeatable.
+    #[arg(long = "project", value_name = "NAME|ID", conflicts_with_all = ["user_id", "policy", "exemptions", "fail_on"])]
+    pub projects: Vec<String>,
 }
 
 /// Writes the report and returns the exit code: incomplete data (3) wins over findings (4).
@@ -90,6 +98,10 @@ fn organization_report(
     collection: &Collection,
     changes: Option<&Diff>,
 ) -> anyhow::Result<(Written, bool)> {
+    if let Some(scope) = scope(resolution, args)? {
+        let options = OrganizationReport { scope: Some(scope), evaluation: None, changes };
+        return Ok((bundle::write_organization(&args.out_dir, resolution, collection, &options)?, false));
+    }
     let request = Request {
         resolution,
         collection,
@@ -98,7 +110,8 @@ fn organization_report(
         today: settings.today,
     };
     let evaluation = evaluate(request);
-    let written = bundle::write_organization(&args.out_dir, &evaluation, changes)?;
+    let options = OrganizationReport { scope: None, evaluation: Some(&evaluation), changes };
+    let written = bundle::write_organization(&args.out_dir, resolution, collection, &options)?;
     let (unmuted, muted) = evaluation.totals();
     if unmuted + muted > 0 {
         info(&format!("{unmuted} findings of the controls, {muted} muted (see findings.csv)"));
@@ -121,6 +134,14 @@ fn changes_since(path: &Path, resolution: &Resolution<'_>, collection: &Collecti
     std::mem::forget(old);
     std::mem::forget(baseline);
     Ok(diff)
+}
+
+/// Returns the scope asked for with `--cloud` and `--project`, if any.
+fn scope(resolution: &Resolution<'_>, args: &ReportArgs) -> anyhow::Result<Option<ReportScope>> {
+    if args.clouds.is_empty() && args.projects.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(ReportScope::resolve(resolution, &args.clouds, &args.projects)?))
 }
 
 fn exit_code(complete: bool, findings: bool) -> u8 {

@@ -1,23 +1,27 @@
 //! The audit report directory: from one resolved collection, the list-permissions JSON, the CSV
-//! reports and the HTML report, for the whole organization or one person, published as a whole
-//! ([`ReportDirectory`]).
+//! reports and the HTML report, for the whole organization (or a scope of it) or one person, published
+//! as a whole ([`ReportDirectory`]).
 
 use super::csv as csv_report;
 use super::diff::{changes_section, write_csv, REPORT_SECTION_ROWS};
 use super::directory::{
-    DirectoryError, ReportDirectory, ANOMALIES_CSV, CHANGES_CSV, FINDINGS_CSV, FINDINGS_JSON, PERMISSIONS_CSV,
-    PERMISSIONS_JSON, REPORT_HTML, REVOCATION_CSV,
+    DirectoryError, ReportDirectory, ANOMALIES_CSV, CHANGES_CSV, FINDINGS_CSV, FINDINGS_JSON, MEMBERS_CSV,
+    PERMISSIONS_CSV, PERMISSIONS_JSON, REPORT_HTML, RESOURCES_CSV, REVOCATION_CSV,
 };
 use super::facts::AnomalyLookup;
 use super::findings::{self, html::ControlsSection};
-use super::html::{self, data, HtmlError};
+use super::html::{self, charts, data, HtmlError};
+use super::members::{self, FindingTally};
 use super::offboarding::Offboarding;
 use super::permissions::PermissionsDocument;
+use super::resources::{self, ResourceTally};
+use super::scope::ReportScope;
 use super::summary::Summary;
+use super::view::ReportView;
 use crate::controls::Evaluation;
 use crate::diff::Diff;
 use crate::model::Collection;
-use crate::resolve::{Anomaly, MemberAccess, Resolution};
+use crate::resolve::{Anomaly, CloudIx, MemberAccess, Resolution};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -37,33 +41,88 @@ pub struct Written {
     pub anomalies: usize,
 }
 
-/// Writes the organization's report files into `directory`, with the findings of `evaluation` (the
-/// controls run over the same resolution and collection) and, when a diff from a baseline collection is
-/// given, its "Changes since" section in the HTML and `changes.csv`.
+/// What an organization report covers beyond the resolution, and what other analyses add to it.
+#[derive(Default)]
+pub struct OrganizationReport<'e, 'r, 'a> {
+    /// Only these clouds and projects (a per-team review); the whole organization when `None`.
+    pub scope: Option<ReportScope>,
+    /// The controls run over the same resolution and collection: their findings are written, counted
+    /// in `members.csv` and shown in the HTML report.
+    pub evaluation: Option<&'e Evaluation<'r, 'a>>,
+    /// What changed since a baseline collection: the "Changes since" section and `changes.csv`.
+    pub changes: Option<&'e Diff>,
+}
+
+/// Writes the organization's report files into `directory`.
 pub fn write_organization(
     directory: &Path,
-    evaluation: &Evaluation<'_, '_>,
-    changes: Option<&Diff>,
+    resolution: &Resolution<'_>,
+    collection: &Collection,
+    options: &OrganizationReport<'_, '_, '_>,
 ) -> Result<Written, ReportError> {
-    let (resolution, collection) = (evaluation.resolution, evaluation.collection);
+    let view = match &options.scope {
+        Some(scope) => ReportView::scoped(resolution, scope.clone()),
+        None => ReportView::whole(resolution),
+    };
+    let finding_counts = options.evaluation.map(finding_tally);
     let mut report = ReportDirectory::create(directory)?;
-    let members: Vec<&MemberAccess> = resolution.members.iter().collect();
-    let document = PermissionsDocument::new(resolution);
-    let anomalies: Vec<&Anomaly> = resolution.anomalies.iter().collect();
-    let summary = Summary::new(resolution, collection);
-    let section = changes.map(|diff| changes_section(diff, Some(REPORT_SECTION_ROWS)));
-    let controls = ControlsSection::new(evaluation);
-    let page = html::render_report(&summary, &controls, data::data_block(resolution, &members), section.as_ref())?;
+    let members: Vec<&MemberAccess> = view.members().iter().collect();
+    let document = match view.scope {
+        Some(_) => PermissionsDocument::for_members(resolution, members.clone()),
+        None => PermissionsDocument::new(resolution),
+    };
+    let anomalies = view.anomalies();
+    let tally = ResourceTally::new(&view);
+    let clouds: Vec<CloudIx> = view.clouds();
+    let page = render_page(&view, collection, &tally, finding_counts.as_ref(), options)?;
     report.write(PERMISSIONS_JSON, |out| document.write_json(out, 2))?;
-    report.write(PERMISSIONS_CSV, |out| csv_report::write_permissions(out, resolution, collection, &members))?;
-    report.write(ANOMALIES_CSV, |out| csv_report::write_anomalies(out, resolution, collection, &anomalies))?;
-    report.write(FINDINGS_JSON, |out| findings::json::write(out, evaluation))?;
-    report.write(FINDINGS_CSV, |out| findings::csv::write(out, evaluation))?;
-    report.write(REPORT_HTML, |out| out.write_all(page.as_bytes()))?;
-    if let Some(diff) = changes {
+    report.write(PERMISSIONS_CSV, |out| {
+        csv_report::write_permissions(out, resolution, collection, &members, anomalies, &clouds)
+    })?;
+    report.write(ANOMALIES_CSV, |out| csv_report::write_anomalies(out, resolution, collection, anomalies))?;
+    report.write(RESOURCES_CSV, |out| resources::write_resources(out, &view, collection, &tally))?;
+    report.write(MEMBERS_CSV, |out| members::write_members(out, &view, collection, &tally, finding_counts.as_ref()))?;
+    if let Some(evaluation) = options.evaluation {
+        report.write(FINDINGS_JSON, |out| findings::json::write(out, evaluation))?;
+        report.write(FINDINGS_CSV, |out| findings::csv::write(out, evaluation))?;
+    }
+    if let Some(diff) = options.changes {
         report.write(CHANGES_CSV, |out| write_csv(out, diff))?;
     }
+    report.write(REPORT_HTML, |out| out.write_all(page.as_bytes()))?;
     Ok(Written { paths: report.publish()?, anomalies: anomalies.len() })
+}
+
+/// Returns `report.html`: the summary, the charts and the data block of one view.
+fn render_page(
+    view: &ReportView<'_, '_>,
+    collection: &Collection,
+    tally: &ResourceTally,
+    findings: Option<&FindingTally>,
+    options: &OrganizationReport<'_, '_, '_>,
+) -> Result<String, HtmlError> {
+    let summary = Summary::new(view, collection);
+    let charts = charts::charts(view, tally, &summary.anomaly_kinds, findings);
+    let data = data::data_block(&data::DataSources { view, tally, findings });
+    let controls = options.evaluation.map(ControlsSection::new);
+    let changes = options.changes.map(|diff| changes_section(diff, Some(REPORT_SECTION_ROWS)));
+    html::render_report(&summary, &charts, controls.as_ref(), data, changes.as_ref())
+}
+
+/// Counts the findings that no exemption mutes, per control and per member they name.
+fn finding_tally(evaluation: &Evaluation<'_, '_>) -> FindingTally {
+    let resolution = evaluation.resolution;
+    let mut tally = FindingTally::default();
+    for finding in evaluation.findings.iter().filter(|finding| finding.muted_by.is_none()) {
+        let id = &evaluation.control_of(finding).definition.id;
+        let members = finding
+            .evidence
+            .members(resolution)
+            .iter()
+            .map(|&member| resolution.index.member_record(member).member_id());
+        tally.record(id, members);
+    }
+    tally
 }
 
 /// Writes the one-person (offboarding) report of `member_id` into `directory`; `None` when the id is
@@ -84,7 +143,11 @@ pub fn write_person(
     let offboarding = Offboarding::new(resolution, collection, access, &anomalies);
     let page = html::render_person_report(&offboarding)?;
     report.write(PERMISSIONS_JSON, |out| document.write_json(out, 2))?;
-    report.write(PERMISSIONS_CSV, |out| csv_report::write_permissions(out, resolution, collection, &[access]))?;
+    let every_anomaly: Vec<&Anomaly> = resolution.anomalies.iter().collect();
+    let clouds: Vec<CloudIx> = (0..resolution.index.clouds.len() as CloudIx).collect();
+    report.write(PERMISSIONS_CSV, |out| {
+        csv_report::write_permissions(out, resolution, collection, &[access], &every_anomaly, &clouds)
+    })?;
     report.write(ANOMALIES_CSV, |out| csv_report::write_anomalies(out, resolution, collection, &anomalies))?;
     report.write(REVOCATION_CSV, |out| offboarding.write_plan_csv(out))?;
     report.write(REPORT_HTML, |out| out.write_all(page.as_bytes()))?;

@@ -1,10 +1,11 @@
 //! The CSV reports: `permissions.csv`, one row per member and resource with every path behind the
-//! role, and `anomalies.csv`, one row per anomaly. RFC 4180, comma, UTF-8, formula-safe
-//! (`docs/reports.md` documents the columns of format `permaudit-csv/1`).
+//! role (and one row per org owner and cloud for the owner's implicit access), and `anomalies.csv`, one
+//! row per anomaly. RFC 4180, comma, UTF-8, formula-safe (`docs/reports.md` documents the columns of
+//! format `permaudit-csv/1`).
 
 use super::facts::{self, AnomalyLookup};
 use crate::model::Collection;
-use crate::resolve::{Anomaly, CloudAccess, MemberAccess, ProjectAccess, Resolution};
+use crate::resolve::{Anomaly, CloudAccess, CloudIx, MemberAccess, ProjectAccess, Resolution};
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -13,7 +14,7 @@ use std::io::{self, Write};
 pub const CSV_FORMAT: &str = "permaudit-csv/1";
 
 /// The columns of `permissions.csv`, in order.
-pub const PERMISSION_COLUMNS: [&str; 21] = [
+pub const PERMISSION_COLUMNS: [&str; 22] = [
     "format",
     "organization_id",
     "collected_at",
@@ -35,7 +36,12 @@ pub const PERMISSION_COLUMNS: [&str; 21] = [
     "cap",
     "anomalies",
     "note",
+    "implicit",
 ];
+
+/// The note of an org owner's implicit row on a cloud.
+pub const IMPLICIT_NOTE: &str =
+    "org owner: implicit owner access to this cloud and all its projects (R1); never listed in permissions.json";
 
 /// The columns of `anomalies.csv`, in order.
 pub const ANOMALY_COLUMNS: [&str; 6] = ["format", "organization_id", "collected_at", "code", "subjects", "detail"];
@@ -54,14 +60,19 @@ pub fn neutralise(cell: &str) -> Cow<'_, str> {
 }
 
 /// Writes `permissions.csv` for `members` (in the order given), rendering rows in parallel chunks.
+///
+/// `anomalies` are those the report holds (the codes of each row come from them); `implicit_clouds`
+/// are the clouds the report covers, on each of which an org owner gets one implicit `owner` row.
 pub fn write_permissions<W: Write>(
     mut writer: W,
     resolution: &Resolution<'_>,
     collection: &Collection,
     members: &[&MemberAccess],
+    anomalies: &[&Anomaly],
+    implicit_clouds: &[CloudIx],
 ) -> io::Result<()> {
     const CHUNK: usize = 256;
-    let context = RowContext::new(resolution, collection);
+    let context = RowContext::new(resolution, collection, anomalies, implicit_clouds);
     writer.write_all(&render(|csv| csv.write_record(PERMISSION_COLUMNS))?)?;
     for window in members.chunks(CHUNK * 64) {
         let rendered: Vec<io::Result<Vec<u8>>> = window
@@ -114,6 +125,7 @@ pub(crate) fn render(fill: impl FnOnce(&mut ::csv::Writer<Vec<u8>>) -> ::csv::Re
 struct RowContext<'r, 'a> {
     resolution: &'r Resolution<'a>,
     anomalies: AnomalyLookup<'r>,
+    implicit_clouds: &'r [CloudIx],
     organization_id: Cow<'r, str>,
     collected_at: Cow<'r, str>,
     complete: &'static str,
@@ -133,33 +145,79 @@ struct MemberCells {
 type ResourceCells<'c> = [Cow<'c, str>; 5];
 
 impl<'r, 'a> RowContext<'r, 'a> {
-    fn new(resolution: &'r Resolution<'a>, collection: &'r Collection) -> Self {
+    fn new(
+        resolution: &'r Resolution<'a>,
+        collection: &'r Collection,
+        anomalies: &[&'r Anomaly],
+        implicit_clouds: &'r [CloudIx],
+    ) -> Self {
         RowContext {
             resolution,
-            anomalies: AnomalyLookup::new(resolution),
+            anomalies: AnomalyLookup::of(anomalies),
+            implicit_clouds,
             organization_id: neutralise(resolution.organization_id()),
             collected_at: neutralise(&collection.collected_at),
             complete: if collection.complete { "true" } else { "false" },
         }
     }
 
-    /// Writes one member's rows: one per cloud and project entry, or a single row saying why none.
+    /// Writes one member's rows: one per cloud and project entry, and for an org owner one implicit
+    /// row per covered cloud (after the explicit cloud row, before its projects); or a single row
+    /// saying why there is none.
     fn member_rows(&self, csv: &mut ::csv::Writer<Vec<u8>>, access: &MemberAccess) -> ::csv::Result<()> {
         let member = self.member_cells(access);
-        if access.clouds.is_empty() {
+        let implicit: &[CloudIx] = if access.is_org_owner { self.implicit_clouds } else { &[] };
+        if access.clouds.is_empty() && implicit.is_empty() {
             let anomalies = facts::anomaly_codes(self.anomalies.of_member(access.member));
             let empty = || Cow::Borrowed("");
             let resource = [empty(), empty(), empty(), empty(), empty()];
-            let tail = ["none", "", "", "", &anomalies, facts::no_access_reason(access)];
+            let tail = ["none", "", "", "", &anomalies, facts::no_access_reason(access), "false"];
             return self.write_row(csv, &member, &resource, tail);
         }
-        for cloud in &access.clouds {
-            self.cloud_row(csv, &member, access, cloud)?;
-            for project in &cloud.projects {
-                self.project_row(csv, &member, access, cloud, project)?;
+        let mut explicit = access.clouds.iter().peekable();
+        for &cloud in implicit {
+            while let Some(entry) = explicit.next_if(|entry| entry.cloud < cloud) {
+                self.entry_rows(csv, &member, access, entry, false)?;
+            }
+            match explicit.next_if(|entry| entry.cloud == cloud) {
+                Some(entry) => self.entry_rows(csv, &member, access, entry, true)?,
+                None => self.implicit_row(csv, &member, access, cloud)?,
             }
         }
-        Ok(())
+        explicit.try_for_each(|entry| self.entry_rows(csv, &member, access, entry, false))
+    }
+
+    /// Writes a cloud entry's row, the org owner's implicit row on that cloud when asked, then the
+    /// rows of the entry's projects.
+    fn entry_rows(
+        &self,
+        csv: &mut ::csv::Writer<Vec<u8>>,
+        member: &MemberCells,
+        access: &MemberAccess,
+        cloud: &CloudAccess,
+        with_implicit: bool,
+    ) -> ::csv::Result<()> {
+        self.cloud_row(csv, member, access, cloud)?;
+        if with_implicit {
+            self.implicit_row(csv, member, access, cloud.cloud)?;
+        }
+        cloud.projects.iter().try_for_each(|project| self.project_row(csv, member, access, cloud, project))
+    }
+
+    /// Writes an org owner's implicit `owner` row on a cloud: no grant, no path (R1, R3).
+    fn implicit_row(
+        &self,
+        csv: &mut ::csv::Writer<Vec<u8>>,
+        member: &MemberCells,
+        access: &MemberAccess,
+        cloud: CloudIx,
+    ) -> ::csv::Result<()> {
+        let record = self.resolution.index.cloud_record(cloud);
+        let resource =
+            [Cow::Borrowed("cloud"), neutralise(&record.id.0), neutralise(&record.name), "".into(), "".into()];
+        let anomalies = facts::anomaly_codes(&self.anomalies.member_wide(access.member));
+        let tail = [crate::model::Role::Owner.as_str(), "", "", "", &anomalies, IMPLICIT_NOTE, "true"];
+        self.write_row(csv, member, &resource, tail)
     }
 
     fn member_cells(&self, access: &MemberAccess) -> MemberCells {
@@ -189,8 +247,8 @@ impl<'r, 'a> RowContext<'r, 'a> {
         let cap = facts::cloud_cap(index, cloud).unwrap_or_default();
         let anomalies = facts::anomaly_codes(&self.anomalies.of_cloud_entry(access.member, cloud));
         let groups = neutralise(&facts::group_grants(index, &cloud.sources)).into_owned();
-        let tail =
-            [cloud.role.as_str(), &facts::direct_levels(&cloud.sources), &groups, &neutralise(&cap), &anomalies, ""];
+        let direct = facts::direct_levels(&cloud.sources);
+        let tail = [cloud.role.as_str(), &direct, &groups, &neutralise(&cap), &anomalies, "", "false"];
         self.write_row(csv, member, &resource, tail)
     }
 
@@ -215,18 +273,18 @@ impl<'r, 'a> RowContext<'r, 'a> {
         let anomalies = facts::anomaly_codes(&self.anomalies.of_project_entry(access.member, project.project));
         let groups = neutralise(&facts::group_grants(index, &project.sources)).into_owned();
         let direct = facts::direct_levels(&project.sources);
-        let tail = [project.role.as_str(), &direct, &groups, &neutralise(&cap), &anomalies, ""];
+        let tail = [project.role.as_str(), &direct, &groups, &neutralise(&cap), &anomalies, "", "false"];
         self.write_row(csv, member, &resource, tail)
     }
 
     /// Writes one row: collection columns, member columns, resource columns, then the role columns
-    /// (role, direct levels, group grants, cap, anomalies, note).
+    /// (role, direct levels, group grants, cap, anomalies, note, implicit).
     fn write_row(
         &self,
         csv: &mut ::csv::Writer<Vec<u8>>,
         member: &MemberCells,
         resource: &ResourceCells<'_>,
-        tail: [&str; 6],
+        tail: [&str; 7],
     ) -> ::csv::Result<()> {
         let head = [CSV_FORMAT, &self.organization_id, &self.collected_at, self.complete];
         let member_cells = [

@@ -20,6 +20,10 @@ pub const PERMISSIONS_JSON: &str = "permissions.json";
 pub const PERMISSIONS_CSV: &str = "permissions.csv";
 /// One row per anomaly.
 pub const ANOMALIES_CSV: &str = "anomalies.csv";
+/// One row per cloud and project: who holds which role there, and the org owners reaching it.
+pub const RESOURCES_CSV: &str = "resources.csv";
+/// One row per member: org role, highest role, reach, anomaly and finding counts.
+pub const MEMBERS_CSV: &str = "members.csv";
 /// The HTML report.
 pub const REPORT_HTML: &str = "report.html";
 /// The offboarding plan of a one-person report, one row per step.
@@ -42,6 +46,8 @@ pub const REPORT_FILES: &[&str] = &[
     FINDINGS_JSON,
     FINDINGS_CSV,
     CHANGES_CSV,
+    RESOURCES_CSV,
+    MEMBERS_CSV,
 ];
 
 /// The start of a staging folder's name.

@@ -99,9 +99,15 @@ pub struct AnomalyLookup<'r> {
 impl<'r> AnomalyLookup<'r> {
     /// Indexes every anomaly that names a member, and every group owner binding on a cloud.
     pub fn new(resolution: &'r Resolution<'_>) -> AnomalyLookup<'r> {
+        let all: Vec<&'r Anomaly> = resolution.anomalies.iter().collect();
+        AnomalyLookup::of(&all)
+    }
+
+    /// Indexes some anomalies (those a report holds), as [`AnomalyLookup::new`] indexes all of them.
+    pub fn of(anomalies: &[&'r Anomaly]) -> AnomalyLookup<'r> {
         let mut by_member: HashMap<MemberIx, Vec<&'r Anomaly>> = HashMap::default();
         let mut group_owner_on_cloud = HashMap::default();
-        for anomaly in &resolution.anomalies {
+        for &anomaly in anomalies {
             for &member in anomaly.members() {
                 by_member.entry(member).or_default().push(anomaly);
             }
@@ -115,6 +121,11 @@ impl<'r> AnomalyLookup<'r> {
     /// Returns every anomaly that names this member, in the resolution's order.
     pub fn of_member(&self, member: MemberIx) -> &[&'r Anomaly] {
         self.by_member.get(&member).map_or(&[], Vec::as_slice)
+    }
+
+    /// Returns the anomalies about the member as a whole (not about one of its entries).
+    pub fn member_wide(&self, member: MemberIx) -> Vec<&'r Anomaly> {
+        self.of_entry(member, |anomaly| anomaly.kind().scope() == AnomalyScope::Member)
     }
 
     /// Returns the anomalies behind one cloud entry: those about the entry, the group owner bindings

@@ -1,6 +1,6 @@
 //! Renderings of the engine's result: the list-permissions document (JSON as the official CLI prints
-//! it, and YAML), and the audit reports built on one set of facts: CSV, HTML, explanations and the
-//! one-person offboarding review.
+//! it, and YAML), and the audit reports built on one set of facts: CSV, HTML, the per-resource and
+//! per-member views, explanations and the one-person offboarding review.
 
 pub mod bundle;
 pub mod csv;
@@ -10,7 +10,11 @@ pub mod explain;
 pub mod facts;
 pub mod findings;
 pub mod html;
+pub mod members;
 pub mod offboarding;
 pub mod permissions;
+pub mod resources;
+pub mod scope;
 pub mod summary;
+pub mod view;
 pub mod whatif;

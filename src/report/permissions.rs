@@ -8,13 +8,14 @@ use serde::ser::{SerializeStruct, Serializer};
 use serde::Serialize;
 use std::io::{self, Write};
 
-/// The list-permissions document of a resolution, optionally narrowed to one member (R7).
+/// The list-permissions document of a resolution, optionally narrowed to one member (R7) or to the
+/// entries of a scoped report.
 ///
 /// It serializes with keys in alphabetical order at every level, which is both the official CLI's
 /// `sort_keys=True` order and the order `permaudit serve` sends.
 pub struct PermissionsDocument<'r, 'a> {
     resolution: &'r Resolution<'a>,
-    only: Option<&'r MemberAccess>,
+    only: Option<Vec<&'r MemberAccess>>,
 }
 
 impl<'r, 'a> PermissionsDocument<'r, 'a> {
@@ -26,14 +27,19 @@ impl<'r, 'a> PermissionsDocument<'r, 'a> {
     /// Returns the document narrowed to one member id; `None` when the id is not a member (R7).
     pub fn for_member(resolution: &'r Resolution<'a>, member_id: &str) -> Option<Self> {
         let only = resolution.member(member_id)?;
-        Some(PermissionsDocument { resolution, only: Some(only) })
+        Some(PermissionsDocument { resolution, only: Some(vec![only]) })
+    }
+
+    /// Returns the document of some members' entries (those of a scoped report, in output order):
+    /// `users` holds the ones with a cloud entry left (R5), and `org_owners` stays whole, as with R7.
+    pub fn for_members(resolution: &'r Resolution<'a>, members: Vec<&'r MemberAccess>) -> Self {
+        PermissionsDocument { resolution, only: Some(members) }
     }
 
     /// Returns the members the `users` list holds (R5, R7).
     fn users(&self) -> Vec<&'r MemberAccess> {
-        match self.only {
-            Some(access) if access.clouds.is_empty() => Vec::new(),
-            Some(access) => vec![access],
+        match &self.only {
+            Some(members) => members.iter().copied().filter(|access| !access.clouds.is_empty()).collect(),
             None => self.resolution.listed_members().collect(),
         }
     }

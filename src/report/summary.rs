@@ -1,15 +1,24 @@
 //! The summary an audit report opens with: who the members are, who owns the organization, which
-//! service accounts can write, what anomalies the data holds, and how far each group reaches.
+//! service accounts can write, what anomalies the data holds, and how far each group reaches; for a
+//! scoped review, within its scope.
 
 use super::facts;
-use crate::model::{Collection, Role};
-use crate::resolve::{describe_base, AnomalyKind, AnomalyScope, Entry, GroupIx, MemberAccess, Resolution, Source};
+use super::view::ReportView;
+use crate::model::{Collection, Role, Severity};
+use crate::resolve::{
+    describe_base, Anomaly, AnomalyKind, AnomalyScope, Entry, GroupIx, MemberAccess, Resolution, Source,
+};
 use serde::Serialize;
 
 /// The facts of the summary, ready for a template.
 #[derive(Debug, Serialize)]
 pub struct Summary {
     pub collection: CollectionFacts,
+    /// What a scoped review covers, one phrase per requested cloud or project; empty for the whole
+    /// organization.
+    pub scope: Vec<String>,
+    pub clouds: usize,
+    pub projects: usize,
     pub members: usize,
     pub members_with_access: usize,
     pub members_without_access: usize,
@@ -22,6 +31,16 @@ pub struct Summary {
     /// group owner bindings); members' own anomalies are shown with each member.
     pub data_anomalies: Vec<AnomalyRow>,
     pub groups: Vec<GroupRow>,
+    /// Every anomaly kind, for the legend, in code order.
+    pub legend: Vec<LegendRow>,
+}
+
+/// One anomaly kind in the legend.
+#[derive(Debug, Serialize)]
+pub struct LegendRow {
+    pub code: &'static str,
+    pub meaning: &'static str,
+    pub severity: Severity,
 }
 
 /// Where and when the data was collected, and whether the collection is complete.
@@ -101,13 +120,16 @@ pub struct GroupRow {
 }
 
 impl Summary {
-    /// Computes the summary of a resolution and its collection.
-    pub fn new(resolution: &Resolution<'_>, collection: &Collection) -> Summary {
-        let members = &resolution.members;
-        let with_access = resolution.listed_members().count();
-        let anomaly_kinds = anomaly_kinds(resolution);
+    /// Computes the summary of a report's view and its collection.
+    pub fn new(view: &ReportView<'_, '_>, collection: &Collection) -> Summary {
+        let resolution = view.resolution;
+        let members = view.members();
+        let with_access = members.iter().filter(|access| !access.clouds.is_empty()).count();
         Summary {
             collection: CollectionFacts::new(resolution, collection),
+            scope: view.scope_phrases(),
+            clouds: view.clouds().len(),
+            projects: view.projects().len(),
             members: members.len(),
             members_with_access: with_access,
             members_without_access: members.len() - with_access,
@@ -115,15 +137,22 @@ impl Summary {
                 .iter()
                 .filter(|access| resolution.index.member_record(access.member).is_service_account)
                 .count(),
-            org_owners: resolution.org_owners().map(|access| owner_row(resolution, access)).collect(),
+            org_owners: view.org_owners().map(|access| owner_row(resolution, access)).collect(),
             privileged_service_accounts: members
                 .iter()
                 .filter_map(|access| service_account_row(resolution, access))
                 .collect(),
-            anomaly_total: resolution.anomalies.len(),
-            anomaly_kinds,
-            data_anomalies: data_anomalies(resolution),
-            groups: group_rows(resolution),
+            anomaly_total: view.anomalies().len(),
+            anomaly_kinds: anomaly_kinds(view.anomalies()),
+            data_anomalies: data_anomalies(resolution, view.anomalies()),
+            groups: group_rows(view),
+            legend: AnomalyKind::ALL
+                .iter()
+                .map(|kind| {
+                    let info = kind.info();
+                    LegendRow { code: info.code, meaning: info.meaning, severity: info.severity }
+                })
+                .collect(),
         }
     }
 }
@@ -162,20 +191,25 @@ fn service_account_row(resolution: &Resolution<'_>, access: &MemberAccess) -> Op
     })
 }
 
-fn anomaly_kinds(resolution: &Resolution<'_>) -> Vec<KindRow> {
+/// Returns the kinds present among `anomalies`, with their counts, in code order.
+pub fn anomaly_kinds(anomalies: &[&Anomaly]) -> Vec<KindRow> {
+    let mut counts = vec![0; AnomalyKind::ALL.len()];
+    for anomaly in anomalies {
+        if let Some(position) = AnomalyKind::ALL.iter().position(|&kind| kind == anomaly.kind()) {
+            counts[position] += 1;
+        }
+    }
     AnomalyKind::ALL
         .iter()
-        .filter_map(|&kind| {
-            let count = resolution.anomalies.iter().filter(|anomaly| anomaly.kind() == kind).count();
-            (count > 0).then(|| KindRow { code: kind.code(), count, meaning: kind.meaning() })
-        })
+        .zip(counts)
+        .filter(|(_, count)| *count > 0)
+        .map(|(&kind, count)| KindRow { code: kind.code(), count, meaning: kind.meaning() })
         .collect()
 }
 
-fn data_anomalies(resolution: &Resolution<'_>) -> Vec<AnomalyRow> {
+fn data_anomalies(resolution: &Resolution<'_>, anomalies: &[&Anomaly]) -> Vec<AnomalyRow> {
     let index = &resolution.index;
-    resolution
-        .anomalies
+    anomalies
         .iter()
         .filter(|anomaly| anomaly.kind().scope() == AnomalyScope::Data)
         .map(|anomaly| {
@@ -185,12 +219,13 @@ fn data_anomalies(resolution: &Resolution<'_>) -> Vec<AnomalyRow> {
         .collect()
 }
 
-/// Returns every group with its members, grants and the entries it is a path of, in name order.
-fn group_rows(resolution: &Resolution<'_>) -> Vec<GroupRow> {
-    let index = &resolution.index;
-    let mut rows: Vec<GroupRow> =
-        (0..index.groups.len() as GroupIx).map(|group| group_row(resolution, group)).collect();
-    for access in &resolution.members {
+/// Returns every group with its members, grants and the entries it is a path of, in name order; a
+/// scoped review counts only grants and entries in scope, and lists only the groups with some there or
+/// an org role of owner.
+fn group_rows(view: &ReportView<'_, '_>) -> Vec<GroupRow> {
+    let index = &view.resolution.index;
+    let mut rows: Vec<GroupRow> = (0..index.groups.len() as GroupIx).map(|group| group_row(view, group)).collect();
+    for access in view.members() {
         for cloud in &access.clouds {
             count_paths(&mut rows, &cloud.sources);
             for project in &cloud.projects {
@@ -198,17 +233,20 @@ fn group_rows(resolution: &Resolution<'_>) -> Vec<GroupRow> {
             }
         }
     }
+    if view.scope.is_some() {
+        rows.retain(|row| row.cloud_grants + row.project_grants + row.entries > 0 || row.org_role == "owner");
+    }
     rows
 }
 
-fn group_row(resolution: &Resolution<'_>, group: GroupIx) -> GroupRow {
-    let record = resolution.index.group_record(group);
-    let graph = &resolution.graph;
+fn group_row(view: &ReportView<'_, '_>, group: GroupIx) -> GroupRow {
+    let record = view.resolution.index.group_record(group);
+    let graph = &view.resolution.graph;
     let (mut cloud_grants, mut project_grants) = (0, 0);
     for (entry, _) in graph.group_grants(group) {
         match entry {
-            Entry::Cloud(_) => cloud_grants += 1,
-            Entry::Project(_) => project_grants += 1,
+            Entry::Cloud(cloud) => cloud_grants += usize::from(view.has_cloud(cloud)),
+            Entry::Project(project) => project_grants += usize::from(view.has_project(project)),
         }
     }
     GroupRow {

@@ -1,9 +1,11 @@
 //! `report.html` in a real headless Chromium (Debian's `chromium`, which `scripts/test-env` installs):
-//! the summary is there, the filter works through the same code path as typing into it, and no data
-//! value ever runs as script, with or without the Content-Security-Policy.
+//! the summary and its charts are there, the filters, the role filter and the column sort work through
+//! the same code path as a person's input, org owners show as implicit on every cloud, each anomaly
+//! reads as its sentence, printing gives every member, and no data value ever runs as script, with or
+//! without the Content-Security-Policy.
 //!
-//! These tests fail, never skip, when Chromium is missing: the HTML report is only tested for real in a
-//! browser.
+//! These tests fail, never skip, when Chromium (or poppler's `pdftotext`, for printing) is missing: the
+//! HTML report is only tested for real in a browser.
 
 use crate::support::{demo_org, permaudit, repo_path, stderr};
 use std::path::{Path, PathBuf};
@@ -11,6 +13,7 @@ use std::process::Command;
 use std::sync::Mutex;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
+const PDFTOTEXT: &str = "/usr/bin/pdftotext";
 
 /// One browser at a time: the machine has two cores, and each Chromium starts several processes.
 static BROWSER: Mutex<()> = Mutex::new(());
@@ -29,8 +32,8 @@ fn report_with(org: &Path, extra: &[&str]) -> tempfile::TempDir {
     directory
 }
 
-/// Opens `page#fragment` in headless Chromium, lets its scripts run, and returns the DOM they leave.
-fn dom(page: &Path, fragment: &str) -> String {
+/// Runs headless Chromium on `page#fragment` with `extra` arguments, after its scripts had time to run.
+fn chromium(page: &Path, fragment: &str, extra: &[&str]) -> std::process::Output {
     assert!(
         Path::new(CHROMIUM).exists(),
         "{CHROMIUM} is missing: the HTML report tests need a real browser (scripts/test-env installs Debian's chromium)"
@@ -49,14 +52,47 @@ fn dom(page: &Path, fragment: &str) -> String {
             "--disable-component-update",
             "--disable-sync",
             "--virtual-time-budget=20000",
-            "--dump-dom",
         ])
+        .args(extra)
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg(&url)
         .output()
         .expect("chromium runs");
     assert!(output.status.success(), "chromium failed: {}", String::from_utf8_lossy(&output.stderr));
+    output
+}
+
+/// Opens `page#fragment` in headless Chromium, lets its scripts run, and returns the DOM they leave.
+fn dom(page: &Path, fragment: &str) -> String {
+    String::from_utf8(chromium(page, fragment, &["--dump-dom"]).stdout).unwrap()
+}
+
+/// Prints `page` to PDF as Chromium's print does (with its script, or from a copy without any script
+/// element) and returns the text.
+fn printed(page: &Path, with_script: bool) -> String {
+    assert!(Path::new(PDFTOTEXT).exists(), "{PDFTOTEXT} is missing: scripts/test-env installs Debian's poppler-utils");
+    let directory = tempfile::tempdir().unwrap();
+    let pdf = directory.path().join("report.pdf");
+    let print = format!("--print-to-pdf={}", pdf.display());
+    let mut page = page.to_owned();
+    if !with_script {
+        let html = std::fs::read_to_string(&page).unwrap();
+        let scripts = html.find("<script type=\"application/json\"").unwrap();
+        let end = html.rfind("</script>").unwrap() + "</script>".len();
+        page = directory.path().join("no-script.html");
+        std::fs::write(&page, format!("{}{}", &html[..scripts], &html[end..])).unwrap();
+    }
+    chromium(&page, "", &[print.as_str(), "--no-pdf-header-footer"]);
+    let output = Command::new(PDFTOTEXT).arg(&pdf).arg("-").output().expect("pdftotext runs");
+    assert!(output.status.success(), "pdftotext failed: {}", String::from_utf8_lossy(&output.stderr));
     String::from_utf8(output.stdout).unwrap()
+}
+
+/// Returns the rows the member table shows: each member's email, in order.
+fn member_emails(dom: &str) -> Vec<String> {
+    let table = &dom[dom.find("id=\"member-rows\"").unwrap()..];
+    let table = &table[..table.find("</section>").unwrap()];
+    table.split("<tr><td><div><strong>").skip(1).map(|row| row[..row.find('<').unwrap()].to_owned()).collect()
 }
 
 /// Returns the value of `data-<name>` on the root element, as the report's script set it.
@@ -127,7 +163,11 @@ fn no_data_value_runs_as_script() {
         assert_eq!(root_attribute(&dom, "ready").as_deref(), Some("true"), "{}", page.display());
         assert_eq!(root_attribute(&dom, "pwned"), None, "a data value ran as script in {}", page.display());
         assert!(dom.contains("<title>Permissions audit: org_hostile</title>"), "the title was not rewritten");
-        assert!(!dom.contains("<img") && !dom.contains("<svg") && !dom.contains("<b>"), "markup became elements");
+        assert!(
+            !dom.contains("<img") && !dom.contains("<svg onload") && !dom.contains("<b>"),
+            "markup became elements"
+        );
+        assert_eq!(dom.matches("<svg").count(), dom.matches("<svg class=\"chart\"").count(), "only charts are SVG");
         assert!(dom.contains("&lt;img src=x onerror="), "the hostile name is shown as text");
     }
 }
@@ -185,4 +225,140 @@ fn the_controls_section_comes_first_with_each_status_and_the_failing_subjects() 
     assert!(rule.contains("Fix: Remove the member from group ml (ug_1)"), "and the fix");
     let muted = &dom[dom.find("id=\"control-service-account-privileged\"").unwrap()..];
     assert!(muted.contains("Muted by deploy-bot-releases until 2027-06-30, approved by security@example.com"));
+}
+
+#[test]
+fn charts_are_drawn_and_print_without_script() {
+    let directory = report(&demo_org());
+    let dom = dom(&page(&directory), "");
+    let roles = &dom[dom.find("<svg class=\"chart\" id=\"chart-roles\"").unwrap()..];
+    let roles = &roles[..roles.find("</svg>").unwrap()];
+    assert!(roles.contains("<rect class=\"s-owner\" x=") && roles.contains("<rect class=\"s-implicit\" x="));
+    for cloud in ["dev", "prod", "lab"] {
+        assert!(roles.contains(&format!(">{cloud}</text>")), "a bar for cloud {cloud}");
+    }
+    assert!(dom.contains("id=\"chart-concentration\"") && dom.contains("id=\"chart-anomalies\""));
+    let text = printed(&page(&directory), false);
+    for words in [
+        "Members per cloud, by their role on the cloud",
+        "org owner (implicit)",
+        "Anomalies by kind",
+        "orphan-project-grant",
+    ] {
+        assert!(text.contains(words), "the printed page without script shows {words:?}");
+    }
+}
+
+#[test]
+fn the_member_table_sorts_by_column() {
+    let directory = report(&demo_org());
+    let dom = dom(&page(&directory), "sort=-anomalies");
+    assert_eq!(member_emails(&dom)[0], "alice@example.com", "the member with the most anomalies first");
+    assert!(dom.contains("<th aria-sort=\"descending\"><button type=\"button\" data-sort=\"anomalies\">"));
+    let dom = self::dom(&page(&directory), "sort=-projects");
+    // Org owners reach all five projects implicitly; equal counts keep the email order.
+    assert_eq!(member_emails(&dom)[..3], ["erin@example.com", "frank@example.com", "alice@example.com"]);
+    let dom = self::dom(&page(&directory), "sort=email&kind=owners");
+    assert_eq!(member_emails(&dom), ["erin@example.com", "frank@example.com"]);
+}
+
+#[test]
+fn the_role_filter_applies_to_the_searched_resource_or_the_highest_role() {
+    let directory = report(&demo_org());
+    let dom = dom(&page(&directory), "role=owner");
+    assert_eq!(
+        member_emails(&dom),
+        [
+            "alice@example.com",
+            "bob@example.com",
+            "dave@example.com",
+            "deploy-bot@example.com",
+            "erin@example.com",
+            "frank@example.com",
+            "iván@example.com"
+        ]
+    );
+    let dom = self::dom(&page(&directory), "resource=prod&role=readonly");
+    assert_eq!(member_emails(&dom), ["Zoe@example.com", "alice@example.com"], "the role on cloud prod");
+    let dom = self::dom(&page(&directory), "resource=train&role=owner");
+    assert_eq!(member_emails(&dom), ["alice@example.com", "bob@example.com", "erin@example.com", "frank@example.com"]);
+}
+
+#[test]
+fn searching_a_cloud_lists_every_org_owner_as_implicit() {
+    let directory = report(&demo_org());
+    let dom = dom(&page(&directory), "resource=lab");
+    assert_eq!(
+        member_emails(&dom),
+        ["dave@example.com", "erin@example.com", "frank@example.com", "kim@example.com"],
+        "Dave and Kim B by their grants, both org owners implicitly"
+    );
+    assert_eq!(dom.matches("cloud lab (implicit)").count(), 2);
+    assert!(status(&dom).ends_with("2 of them are org owners, who reach it implicitly."), "{}", status(&dom));
+    let resources = &dom[dom.find("id=\"resource-rows\"").unwrap()..];
+    assert!(
+        resources.contains("<a href=\"#resource=cld_3\">cloud lab</a>"),
+        "the clouds and projects table links here"
+    );
+}
+
+/// Returns the anomaly sentences the member table shows, as `code: sentence`.
+fn shown_sentences(dom: &str) -> Vec<String> {
+    dom.split("<ul class=\"anomaly-sentences\">")
+        .skip(1)
+        .flat_map(|list| {
+            list[..list.find("</ul>").unwrap()].split("<li>").skip(1).map(str::to_owned).collect::<Vec<_>>()
+        })
+        .map(|item| item.replace("<code>", "").replace("</code>", "").replace("</li>", "").replace("&amp;", "&"))
+        .collect()
+}
+
+#[test]
+fn every_anomaly_of_a_member_reads_as_its_sentence_in_anomalies_csv() {
+    let directory = tempfile::tempdir().unwrap();
+    let org = directory.path().join("org.json");
+    let sizes = ["--members", "300", "--groups", "20", "--clouds", "4", "--projects", "40", "--grants", "6000"];
+    let output = permaudit(&[&["generate"][..], &sizes, &["--seed", "9", "--out", org.to_str().unwrap()]].concat());
+    assert!(output.status.success(), "{}", stderr(&output));
+    // The demo's members hold 10 anomalies; the generated organization's first page many more.
+    for (written, fragment, least) in [(report(&demo_org()), "", 10), (report(&org), "sort=-anomalies", 100)] {
+        let csv = std::fs::read_to_string(written.path().join("anomalies.csv")).unwrap();
+        let mut reader = csv::Reader::from_reader(csv.as_bytes());
+        let expected: std::collections::BTreeSet<String> =
+            reader.records().map(Result::unwrap).map(|row| format!("{}: {}", &row[3], &row[5])).collect();
+        let dom = dom(&page(&written), fragment);
+        let shown = shown_sentences(&dom);
+        assert!(shown.len() >= least, "the first page shows {} anomalies", shown.len());
+        for sentence in &shown {
+            assert!(expected.contains(sentence), "{sentence:?} is not in anomalies.csv");
+        }
+        for code in ["project-role-capped", "orphan-project-grant"] {
+            assert!(shown.iter().any(|sentence| sentence.starts_with(code)), "a {code} sentence is shown");
+        }
+    }
+}
+
+#[test]
+fn printing_gives_every_member_and_every_resource() {
+    let directory = tempfile::tempdir().unwrap();
+    let org = directory.path().join("org.json");
+    let sizes = ["--members", "130", "--groups", "10", "--clouds", "3", "--projects", "60", "--grants", "1500"];
+    let output = permaudit(&[&["generate"][..], &sizes, &["--seed", "4", "--out", org.to_str().unwrap()]].concat());
+    assert!(output.status.success(), "{}", stderr(&output));
+    let written = report(&org);
+    let on_screen = dom(&page(&written), "");
+    assert_eq!(member_emails(&on_screen).len(), 50, "the screen shows one page of 50 members");
+    // Lines break after a hyphen, which pdftotext then drops: compare without spaces and hyphens.
+    let text: String = printed(&page(&written), true).chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+    let members = std::fs::read_to_string(written.path().join("members.csv")).unwrap();
+    let emails: Vec<&str> = members.lines().skip(1).map(|line| line.split(',').nth(5).unwrap()).collect();
+    assert_eq!(emails.len(), 130);
+    for email in emails {
+        assert!(text.contains(&email.replace('-', "")), "the printed report misses member {email}");
+    }
+    for project in 0..60 {
+        assert!(text.contains(&format!("prj_{project:06}")), "the printed report misses project {project}");
+    }
+    assert!(text.contains("All130matchingmembers(130inall),inacompactform."), "the print says it holds every member");
+    assert!(text.contains("Anomalies:orphanprojectgrant:"), "with each member's anomaly sentences");
 }

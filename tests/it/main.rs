@@ -15,6 +15,7 @@ mod official_cli;
 mod properties;
 mod python_parity;
 mod report;
+mod report_scope;
 mod rules;
 mod serve;
 mod snapshots;

@@ -1,5 +1,6 @@
 //! `permaudit report` and `explain`: golden files on the demo organization, determinism, inert hostile
-//! values in CSV and HTML, exit codes, and the one-person offboarding review.
+//! values in CSV and HTML, exit codes, the per-resource and per-member views, implicit org owners,
+//! scoped reviews, and the one-person offboarding review.
 
 use crate::support::{assert_golden, demo_org, permaudit, repo_path, stderr, stdout};
 use std::path::Path;
@@ -26,12 +27,14 @@ fn the_demo_report_matches_its_golden_files() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_golden("fixtures/demo/golden/report/permissions.csv", &read(&directory, "permissions.csv"));
     assert_golden("fixtures/demo/golden/report/anomalies.csv", &read(&directory, "anomalies.csv"));
+    assert_golden("fixtures/demo/golden/report/resources.csv", &read(&directory, "resources.csv"));
+    assert_golden("fixtures/demo/golden/report/members.csv", &read(&directory, "members.csv"));
     assert_golden("fixtures/demo/golden/report/report.html", &read(&directory, "report.html"));
     let names: Vec<String> = std::fs::read_dir(directory.path().join("report"))
         .unwrap()
         .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names.len(), 6, "six files and no temporary file left behind: {names:?}");
+    assert_eq!(names.len(), 8, "eight files and no temporary file left behind: {names:?}");
 }
 
 #[test]
@@ -44,8 +47,16 @@ fn permissions_json_is_what_list_permissions_output_file_writes() {
 fn report_writing_is_byte_identical_across_runs() {
     let (first, _) = report(&demo_org(), &[]);
     let (second, _) = report(&demo_org(), &[]);
-    for name in ["permissions.json", "permissions.csv", "anomalies.csv", "findings.json", "findings.csv", "report.html"]
-    {
+    for name in [
+        "permissions.json",
+        "permissions.csv",
+        "anomalies.csv",
+        "resources.csv",
+        "members.csv",
+        "findings.json",
+        "findings.csv",
+        "report.html",
+    ] {
         assert_eq!(read(&first, name), read(&second, name), "{name} differs between runs");
     }
 }
@@ -72,13 +83,131 @@ fn the_csv_has_one_row_per_member_and_resource_and_says_why_a_member_has_none() 
     assert_eq!(&grace[0][20], "no base role: grants give nothing (R2)");
     let members: std::collections::BTreeSet<&str> = rows.iter().map(|row| &row[4]).collect();
     assert_eq!(members.len(), 15, "every member appears");
+    assert!(rows.iter().all(|row| &row[21] == "true" || &row[21] == "false"));
+}
+
+/// Returns the rows of a CSV file of a report, with the header.
+fn csv_rows(directory: &tempfile::TempDir, name: &str) -> (csv::StringRecord, Vec<csv::StringRecord>) {
+    let bytes = read(directory, name);
+    let mut reader = csv::Reader::from_reader(bytes.as_slice());
+    let headers = reader.headers().unwrap().clone();
+    (headers, reader.records().map(Result::unwrap).collect())
+}
+
+#[test]
+fn a_filter_on_a_cloud_in_permissions_csv_shows_the_org_owners_as_implicit_owners() {
+    let (directory, _) = report(&demo_org(), &[]);
+    let (_, rows) = csv_rows(&directory, "permissions.csv");
+    // A spreadsheet filter on cloud_name = lab: Dave and Kim B by their grants, Erin and Frank as org owners.
+    let lab: Vec<(&str, &str, &str, &str)> =
+        rows.iter().filter(|row| &row[12] == "lab").map(|row| (&row[4], &row[10], &row[15], &row[21])).collect();
+    assert_eq!(
+        lab,
+        [
+            ("usr_dave", "cloud", "owner", "false"),
+            ("usr_dave", "project", "collaborator", "false"),
+            ("usr_erin", "cloud", "owner", "true"),
+            ("usr_frank", "cloud", "owner", "true"),
+            ("usr_kim_b", "cloud", "collaborator", "false"),
+            ("usr_kim_b", "project", "readonly", "false"),
+        ]
+    );
+    let frank: Vec<&csv::StringRecord> = rows.iter().filter(|row| &row[4] == "usr_frank").collect();
+    assert_eq!(frank.len(), 3, "one implicit row per cloud replaces the no-access row");
+    assert!(frank
+        .iter()
+        .all(|row| row[16].is_empty() && row[17].is_empty() && row[20].starts_with("org owner: implicit")));
+    // Erin's explicit collaborator row on dev stays, followed by her implicit owner row there.
+    let erin: Vec<(&str, &str, &str)> =
+        rows.iter().filter(|row| &row[4] == "usr_erin").map(|row| (&row[12], &row[15], &row[21])).collect();
+    assert_eq!(
+        erin,
+        [
+            ("dev", "collaborator", "false"),
+            ("dev", "owner", "true"),
+            ("lab", "owner", "true"),
+            ("prod", "owner", "true")
+        ]
+    );
+}
+
+#[test]
+fn resources_csv_lists_every_cloud_and_project_with_its_implicit_owners() {
+    let (directory, _) = report(&demo_org(), &[]);
+    let (headers, rows) = csv_rows(&directory, "resources.csv");
+    assert_eq!(headers.iter().collect::<Vec<_>>(), permaudit::report::resources::RESOURCE_COLUMNS);
+    let places: Vec<(&str, &str)> = rows.iter().map(|row| (&row[4], &row[8])).collect();
+    assert_eq!(places.len(), 3 + 5, "3 clouds and 5 projects, the one of an unknown cloud included");
+    assert_eq!(&places[7], &("project", "ghost"), "a project of no known cloud comes last");
+    for row in &rows {
+        assert_eq!(&row[13], "2");
+        assert_eq!(&row[17], "erin@example.com; frank@example.com", "every resource lists the org owners");
+    }
+    let train = rows.iter().find(|row| &row[7] == "prj_1").unwrap();
+    assert_eq!((&train[14], &train[15], &train[16]), ("alice@example.com; bob@example.com", "", "Zoe@example.com"));
+    assert_eq!(&train[9], "5", "three with a role and the two org owners reach it");
+    let dev = rows.iter().find(|row| &row[5] == "cld_2" && &row[4] == "cloud").unwrap();
+    assert_eq!(&dev[9], "6", "Erin holds a role on dev and is an org owner: counted once");
+}
+
+#[test]
+fn members_csv_has_one_row_per_member_with_reach_and_counts() {
+    let (directory, _) = report(&demo_org(), &[]);
+    let (headers, rows) = csv_rows(&directory, "members.csv");
+    assert_eq!(headers.iter().collect::<Vec<_>>(), permaudit::report::members::MEMBER_COLUMNS);
+    assert_eq!(rows.len(), 15);
+    let row = |id: &str| rows.iter().find(|row| &row[4] == id).unwrap().clone();
+    let frank = row("usr_frank");
+    assert_eq!((&frank[9], &frank[11], &frank[12], &frank[13], &frank[14]), ("owner", "owner", "3", "5", "0"));
+    let alice = row("usr_alice");
+    assert_eq!((&alice[11], &alice[12], &alice[13], &alice[14], &alice[15]), ("owner", "1", "2", "3", "2"));
+    assert_eq!(&alice[16], "readonly-restriction; project-role-capped");
+    assert_eq!(&alice[8], "2024-03-01T09:30:00+00:00");
+    let grace = row("usr_grace");
+    assert_eq!((&grace[9], &grace[11], &grace[12]), ("none", "none", "0"));
+    assert!(rows.iter().all(|row| row[17].parse::<usize>().is_ok()), "the default controls ran: {rows:?}");
+    let (scoped, _) = report(&demo_org(), &["--cloud", "prod"]);
+    let (_, rows) = csv_rows(&scoped, "members.csv");
+    assert!(rows.iter().all(|row| row[17].is_empty()), "a scoped report runs no controls: not evaluated");
+}
+
+#[test]
+fn finding_counts_fill_members_csv_and_chart_when_controls_ran() {
+    let (policy, exemptions) =
+        (repo_path("fixtures/policies/example.yaml"), repo_path("fixtures/policies/exemptions.yaml"));
+    let args = ["--policy", policy.to_str().unwrap(), "--exemptions", exemptions.to_str().unwrap()];
+    let (directory, output) = report(&demo_org(), &args);
+    assert!(output.status.code() == Some(0) || output.status.code() == Some(1), "{}", stderr(&output));
+    let findings: serde_json::Value = serde_json::from_slice(&read(&directory, "findings.json")).unwrap();
+    let mut expected = std::collections::BTreeMap::<String, usize>::new();
+    for finding in findings["findings"].as_array().unwrap().iter().filter(|finding| finding["muted"] == false) {
+        let mut named: Vec<&str> =
+            finding["members"].as_array().unwrap().iter().map(|member| member["id"].as_str().unwrap()).collect();
+        named.sort_unstable();
+        named.dedup();
+        for id in named {
+            *expected.entry(id.to_owned()).or_default() += 1;
+        }
+    }
+    assert!(expected.len() > 3, "the example policy names several members");
+    let bytes = read(&directory, "members.csv");
+    let mut reader = csv::Reader::from_reader(bytes.as_slice());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 15);
+    for row in &rows {
+        let count = expected.get(&row[4]).copied().unwrap_or(0);
+        assert_eq!(row[17].parse::<usize>().unwrap(), count, "the findings count of {}", &row[4]);
+    }
+    let html = String::from_utf8(read(&directory, "report.html")).unwrap();
+    assert!(html.contains("<svg class=\"chart\" id=\"chart-findings\""));
+    assert!(html.contains("\"findings\":["), "the member table gets a findings column");
 }
 
 #[test]
 fn hostile_values_are_inert_in_the_csv() {
     let (directory, output) = report(&repo_path(HOSTILE), &[]);
     assert!(output.status.success(), "{}", stderr(&output));
-    for name in ["permissions.csv", "anomalies.csv"] {
+    for name in ["permissions.csv", "anomalies.csv", "resources.csv", "members.csv"] {
         let text = String::from_utf8(read(&directory, name)).unwrap();
         let mut reader = csv::Reader::from_reader(text.as_bytes());
         for row in reader.records() {
@@ -111,9 +240,12 @@ fn hostile_values_are_escaped_in_the_html() {
     let html = String::from_utf8(read(&directory, "report.html")).unwrap();
     assert_eq!(html.matches("<script").count(), 2, "only the data block and the report's own script");
     assert_eq!(html.matches("</script>").count(), 2);
-    for markup in ["<img", "<svg", "<b>", "onerror=\"", "\u{2028}", "\u{2029}"] {
+    for markup in ["<img", "<svg onload", "<b>", "onerror=\"", "\u{2028}", "\u{2029}"] {
         assert!(!html.contains(markup), "{markup:?} appears unescaped");
     }
+    assert_eq!(html.matches("<svg").count(), 4, "only the four charts");
+    assert_eq!(html.matches("<svg class=\"chart\" id=\"chart-").count(), 4);
+    assert!(html.contains(">@prod &lt;b&gt;bold&lt;/b&gt;</text>"), "a cloud name is text in the chart");
     assert!(html.contains("&lt;svg onload="), "the group name is shown as text in the summary");
     assert!(html.contains("\\u003c/script\\u003e\\u003cscript\\u003e"), "the data block escapes markup");
     let policy = "default-src 'none'; script-src 'sha256-";

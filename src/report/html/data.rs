@@ -1,44 +1,65 @@
 //! The data block of `report.html`: every member's access in a compact JSON document that the page's
 //! script decodes one page at a time, escaped so that no value can ever close the `<script>` element
-//! that holds it (`docs/reports.md` documents format `permaudit-html-data/1`).
+//! that holds it (`docs/reports.md` documents format `permaudit-html-data/2`).
 //!
 //! Member records and their access entries are two parallel arrays, so that the entries, nine tenths
-//! of the bytes, can be compressed on their own while the member index stays plain JSON.
+//! of the bytes, stay apart from the member index. In a large report everything but the format and the
+//! anomaly kinds is compressed.
 
 use crate::model::{DirectLevel, OrgRole, Role};
-use crate::report::facts::{self, AnomalyLookup};
-use crate::resolve::{AnomalyKind, BaseSource, MemberAccess, Resolution, Source};
+use crate::report::facts::AnomalyLookup;
+use crate::report::members::FindingTally;
+use crate::report::resources::{Resource, ResourceRow, ResourceTally};
+use crate::report::view::ReportView;
+use crate::resolve::{Anomaly, AnomalyKind, BaseSource, MemberAccess, Resolution, Source};
 use base64::Engine as _;
-use flate2::write::GzEncoder;
-use flate2::Compression;
 use rayon::prelude::*;
 use std::fmt::Write as _;
-use std::io::Write as _;
 
 /// The format version of the data block.
-pub const DATA_FORMAT: &str = "permaudit-html-data/1";
+pub const DATA_FORMAT: &str = "permaudit-html-data/2";
 
 /// Flag bit of a service account in a member record.
 const SERVICE_ACCOUNT: u8 = 1;
 /// Flag bit of an org owner in a member record.
 const ORG_OWNER: u8 = 2;
 
-/// Above this many bytes of member records and entries, the data block carries them gzip-compressed
-/// (base64), which the page inflates with the browser's own `DecompressionStream`, without any request:
-/// a 100,000-member organization's data shrinks about threefold, while small reports stay readable.
+/// Above this many bytes of resources, groups, member records and entries, the data block carries them
+/// gzip-compressed (base64), which the page inflates with the browser's own `DecompressionStream`,
+/// without any request: a 100,000-member organization's data shrinks about fourfold, while small
+/// reports stay readable.
 pub const COMPRESS_ABOVE: usize = 1 << 20;
 
-/// Returns the data block for `members`, as JSON that is safe inside a `<script>` element.
-pub fn data_block(resolution: &Resolution<'_>, members: &[&MemberAccess]) -> String {
-    data_block_with(resolution, members, COMPRESS_ABOVE)
+/// The anomaly kinds whose sentences the page writes itself from the member's entries (a capped
+/// project entry) or from the `orphans` field: they are most of the anomalies of a large organization,
+/// and their sentences would outweigh everything else in the page.
+const WRITTEN_BY_THE_PAGE: [AnomalyKind; 2] = [AnomalyKind::ProjectRoleCapped, AnomalyKind::OrphanProjectGrant];
+
+/// What the data block is made from.
+pub struct DataSources<'v, 'r, 'a> {
+    pub view: &'v ReportView<'r, 'a>,
+    pub tally: &'v ResourceTally,
+    pub findings: Option<&'v FindingTally>,
 }
 
-/// Returns the data block, compressing the member records and entries above `compress_above` bytes.
-pub fn data_block_with(resolution: &Resolution<'_>, members: &[&MemberAccess], compress_above: usize) -> String {
-    let positions = ProjectPositions::new(resolution);
+/// Returns the data block, as JSON that is safe inside a `<script>` element.
+pub fn data_block(sources: &DataSources<'_, '_, '_>) -> String {
+    data_block_with(sources, COMPRESS_ABOVE)
+}
+
+/// Returns the data block, compressing everything but its format and kinds above `compress_above` bytes.
+pub fn data_block_with(sources: &DataSources<'_, '_, '_>, compress_above: usize) -> String {
+    let numbering = Numbering::new(sources.view.resolution, sources.tally);
+    let members: Vec<&MemberAccess> = sources.view.members().iter().collect();
     let mut json = String::with_capacity(1024 + members.len() * 64);
-    push_header(&mut json, resolution, &positions);
-    let body = member_body(resolution, members, &positions);
+    json.push_str("{\"format\":");
+    push_json(&mut json, DATA_FORMAT);
+    json.push_str(",\"kinds\":");
+    push_kinds(&mut json);
+    let mut body = String::with_capacity(members.len() * 160);
+    push_resources(&mut body, sources, &numbering);
+    body.push(',');
+    push_members(&mut body, sources, &numbering, &members);
     if body.len() > compress_above {
         json.push_str(",\"packed\":\"");
         json.push_str(&gzip_base64(format!("{{{body}}}").as_bytes()));
@@ -51,24 +72,42 @@ pub fn data_block_with(resolution: &Resolution<'_>, members: &[&MemberAccess], c
     escape_for_script(&json)
 }
 
-/// Writes the opening of the data block: its format, the anomaly kinds, clouds, projects and groups.
-fn push_header(json: &mut String, resolution: &Resolution<'_>, positions: &ProjectPositions) {
+/// Writes `"clouds":[...],"projects":[...],"groups":[...]`.
+fn push_resources(json: &mut String, sources: &DataSources<'_, '_, '_>, numbering: &Numbering) {
+    let resolution = sources.view.resolution;
     let index = &resolution.index;
-    json.push_str("{\"format\":");
-    push_json(json, DATA_FORMAT);
-    json.push_str(",\"kinds\":");
-    push_kinds(json);
-    json.push_str(",\"clouds\":");
-    push_clouds(json, resolution, positions);
-    json.push_str(",\"projects\":");
-    push_records(
-        json,
-        (0..index.projects.len() as u32).map(|project| {
-            let record = index.project_record(project);
-            (record.id.as_str(), record.name.as_str())
-        }),
-    );
-    json.push_str(",\"groups\":");
+    let owners = sources.tally.org_owners.len();
+    json.push_str("\"clouds\":[");
+    let mut first = true;
+    for (row, projects) in sources.tally.rows.iter().zip(&numbering.children) {
+        let Resource::Cloud(cloud) = row.resource else { continue };
+        push_separator(json, &mut first);
+        let record = index.cloud_record(cloud);
+        json.push('[');
+        push_json(json, record.id.as_str());
+        json.push(',');
+        push_json(json, &record.name);
+        let list: Vec<String> = projects.iter().map(u32::to_string).collect();
+        let _ = write!(json, ",[{}],", list.join(","));
+        push_counts(json, row, owners);
+        json.push(']');
+    }
+    json.push_str("],\"projects\":[");
+    let mut first = true;
+    for &row in &numbering.project_rows {
+        let row = &sources.tally.rows[row];
+        let Resource::Project(project, _) = row.resource else { continue };
+        push_separator(json, &mut first);
+        let record = index.project_record(project);
+        json.push('[');
+        push_json(json, record.id.as_str());
+        json.push(',');
+        push_json(json, &record.name);
+        json.push(',');
+        push_counts(json, row, owners);
+        json.push(']');
+    }
+    json.push_str("],\"groups\":");
     push_records(
         json,
         (0..index.groups.len() as u32).map(|group| {
@@ -78,70 +117,111 @@ fn push_header(json: &mut String, resolution: &Resolution<'_>, positions: &Proje
     );
 }
 
-/// Returns `"members":[...],"access":[...]`: the member records and, in parallel, their entries.
-fn member_body(resolution: &Resolution<'_>, members: &[&MemberAccess], positions: &ProjectPositions) -> String {
-    let anomalies = AnomalyLookup::new(resolution);
-    let mut body = String::with_capacity(members.len() * 160);
+fn push_separator(json: &mut String, first: &mut bool) {
+    if !*first {
+        json.push(',');
+    }
+    *first = false;
+}
+
+/// Writes a resource's counts: owners, collaborators, readonly, and every member reaching it.
+fn push_counts(json: &mut String, row: &ResourceRow, org_owners: usize) {
+    let _ = write!(
+        json,
+        "{},{},{},{}",
+        row.owners.len(),
+        row.collaborators.len(),
+        row.readonly.len(),
+        row.reaching(org_owners)
+    );
+}
+
+/// Writes `"members":[...],"access":[...]` and, when controls ran, `"findings":[...]`: the member
+/// records and, in parallel, their entries and finding counts.
+fn push_members(
+    body: &mut String,
+    sources: &DataSources<'_, '_, '_>,
+    numbering: &Numbering,
+    members: &[&MemberAccess],
+) {
+    let resolution = sources.view.resolution;
+    let anomalies = AnomalyLookup::of(sources.view.anomalies());
     body.push_str("\"members\":[");
-    push_joined(&mut body, members, |out, access| push_member(out, resolution, &anomalies, access));
+    push_joined(body, members, |out, access| push_member(out, resolution, numbering, &anomalies, access));
     body.push_str("],\"access\":[");
-    push_joined(&mut body, members, |out, member| {
+    push_joined(body, members, |out, member| {
         out.push('"');
-        push_access(out, resolution, positions, member);
+        push_access(out, numbering, member);
         out.push('"');
     });
     body.push(']');
-    body
+    if let Some(findings) = sources.findings {
+        body.push_str(",\"findings\":[");
+        push_joined(body, members, |out, access| {
+            let count = findings.of_member(resolution.index.member_record(access.member).member_id());
+            let _ = write!(out, "{count}");
+        });
+        body.push(']');
+    }
 }
 
-/// Each project's position in its cloud's list of projects: entries name a project by that small
-/// number after their cloud's entry, which is shorter and compresses better than a global index.
-struct ProjectPositions {
-    by_cloud: Vec<Vec<u32>>,
+/// The data block's own numbering of the clouds and projects a report covers, so that a scoped report
+/// names no other resource: clouds in output order, projects in output order (name, then id). Entries
+/// name a project by its position in its cloud's list, which is shorter and compresses better than a
+/// project number.
+struct Numbering {
+    /// Each cloud's number, by cloud index.
+    cloud: Vec<Option<u32>>,
+    /// Each project's number, by project index.
+    project: Vec<Option<u32>>,
+    /// Each project's position in its cloud's list, by project index.
     position: Vec<u32>,
+    /// For each tally row: the numbers of the projects under it (empty but for clouds).
+    children: Vec<Vec<u32>>,
+    /// The tally row of each numbered project, in number order.
+    project_rows: Vec<usize>,
 }
 
-impl ProjectPositions {
-    fn new(resolution: &Resolution<'_>) -> Self {
-        let mut by_cloud = vec![Vec::new(); resolution.index.clouds.len()];
-        let mut position = vec![0; resolution.index.projects.len()];
-        for (project, parent) in resolution.graph.project_parents().iter().enumerate() {
-            if let Some(cloud) = parent {
-                let list: &mut Vec<u32> = &mut by_cloud[*cloud as usize];
-                position[project] = list.len() as u32;
-                list.push(project as u32);
+impl Numbering {
+    fn new(resolution: &Resolution<'_>, tally: &ResourceTally) -> Self {
+        let index = &resolution.index;
+        let mut numbering = Numbering {
+            cloud: vec![None; index.clouds.len()],
+            project: vec![None; index.projects.len()],
+            position: vec![0; index.projects.len()],
+            children: vec![Vec::new(); tally.rows.len()],
+            project_rows: tally.project_rows.iter().flatten().copied().collect(),
+        };
+        for (number, &row) in numbering.project_rows.iter().enumerate() {
+            if let Resource::Project(project, _) = tally.rows[row].resource {
+                numbering.project[project as usize] = Some(number as u32);
             }
         }
-        ProjectPositions { by_cloud, position }
-    }
-}
-
-/// Writes `[[id, name, [project, ...]], ...]`: each cloud with its projects' indices.
-fn push_clouds(json: &mut String, resolution: &Resolution<'_>, positions: &ProjectPositions) {
-    json.push('[');
-    for (cloud, projects) in positions.by_cloud.iter().enumerate() {
-        if cloud > 0 {
-            json.push(',');
+        let mut clouds = 0;
+        let mut current: Option<usize> = None;
+        for (row_number, row) in tally.rows.iter().enumerate() {
+            match row.resource {
+                Resource::Cloud(cloud) => {
+                    numbering.cloud[cloud as usize] = Some(clouds);
+                    clouds += 1;
+                    current = Some(row_number);
+                }
+                Resource::Project(project, Some(_)) => {
+                    let Some(cloud_row) = current else { continue };
+                    let list = &mut numbering.children[cloud_row];
+                    numbering.position[project as usize] = list.len() as u32;
+                    list.push(numbering.project[project as usize].unwrap_or(0));
+                }
+                Resource::Project(_, None) => {}
+            }
         }
-        let record = resolution.index.cloud_record(cloud as u32);
-        json.push('[');
-        push_json(json, record.id.as_str());
-        json.push(',');
-        push_json(json, &record.name);
-        json.push_str(",[");
-        let list: Vec<String> = projects.iter().map(u32::to_string).collect();
-        json.push_str(&list.join(","));
-        json.push_str("]]");
+        numbering
     }
-    json.push(']');
 }
 
 /// Returns `bytes` gzip-compressed (no name, no time: the output is deterministic) in base64.
 fn gzip_base64(bytes: &[u8]) -> String {
-    let mut encoder = GzEncoder::new(Vec::with_capacity(bytes.len() / 3), Compression::new(6));
-    // Writing into a Vec cannot fail.
-    let compressed = encoder.write_all(bytes).and_then(|()| encoder.finish()).unwrap_or_default();
-    base64::engine::general_purpose::STANDARD.encode(compressed)
+    base64::engine::general_purpose::STANDARD.encode(super::gzip::gzip(bytes))
 }
 
 /// Appends one JSON value per member, comma-separated, rendering chunks of members in parallel.
@@ -194,8 +274,15 @@ fn push_records<'s>(json: &mut String, records: impl Iterator<Item = (&'s str, &
     json.push(']');
 }
 
-/// Writes `[id, email, name, flags, base, anomalies]`.
-fn push_member(json: &mut String, resolution: &Resolution<'_>, anomalies: &AnomalyLookup<'_>, access: &MemberAccess) {
+/// Writes `[id, email, name, flags, base, anomalies]`, then `{"orphans": ..., "notes": [...]}` when
+/// the member has anomalies the page cannot word from the entries alone.
+fn push_member(
+    json: &mut String,
+    resolution: &Resolution<'_>,
+    numbering: &Numbering,
+    anomalies: &AnomalyLookup<'_>,
+    access: &MemberAccess,
+) {
     let record = resolution.index.member_record(access.member);
     let mut flags = 0;
     if record.is_service_account {
@@ -213,10 +300,57 @@ fn push_member(json: &mut String, resolution: &Resolution<'_>, anomalies: &Anoma
     let _ = write!(json, ",{flags},\"");
     push_base(json, &access.base);
     json.push_str("\",\"");
-    for anomaly in anomalies.of_member(access.member) {
+    let own = anomalies.of_member(access.member);
+    for anomaly in own {
         json.push(kind_digit(anomaly.kind()));
     }
-    json.push_str("\"]");
+    json.push('"');
+    push_anomaly_words(json, resolution, numbering, own);
+    json.push(']');
+}
+
+/// Writes the words the page needs for a member's anomalies, if any: the dropped project grants
+/// (`orphans`: `<project><path>`, space-separated, each project number given as the difference from the
+/// one before, which keeps the numbers small) and the sentence of every other anomaly whose sentence
+/// the page does not write itself (`notes`), each in the order of the anomaly codes.
+fn push_anomaly_words(json: &mut String, resolution: &Resolution<'_>, numbering: &Numbering, own: &[&Anomaly]) {
+    let mut orphans = String::new();
+    let mut previous: i64 = 0;
+    let mut notes: Vec<String> = Vec::new();
+    for anomaly in own {
+        match anomaly {
+            Anomaly::OrphanProjectGrant { project, source, .. } => {
+                if !orphans.is_empty() {
+                    orphans.push(' ');
+                }
+                let number = i64::from(numbering.project[*project as usize].unwrap_or(0));
+                let _ = write!(orphans, "{}", number - previous);
+                previous = number;
+                push_paths(&mut orphans, std::slice::from_ref(source));
+            }
+            other if WRITTEN_BY_THE_PAGE.contains(&other.kind()) => {}
+            other => notes.push(other.detail(&resolution.index)),
+        }
+    }
+    if orphans.is_empty() && notes.is_empty() {
+        return;
+    }
+    json.push_str(",{");
+    if !orphans.is_empty() {
+        json.push_str("\"orphans\":");
+        push_json(json, &orphans);
+    }
+    if !notes.is_empty() {
+        json.push_str(if orphans.is_empty() { "\"notes\":[" } else { ",\"notes\":[" });
+        for (position, note) in notes.iter().enumerate() {
+            if position > 0 {
+                json.push(',');
+            }
+            push_json(json, note);
+        }
+        json.push(']');
+    }
+    json.push('}');
 }
 
 /// Writes the org role sources: `lo` / `lc` for the permission level, `g<group><o|c>` for a group.
@@ -238,31 +372,40 @@ fn push_base(json: &mut String, base: &[BaseSource]) {
 }
 
 /// Writes the entries: `C<cloud><spec>` for a cloud, then `<position><spec>` for each project under it.
-fn push_access(json: &mut String, resolution: &Resolution<'_>, positions: &ProjectPositions, access: &MemberAccess) {
-    let index = &resolution.index;
+fn push_access(json: &mut String, numbering: &Numbering, access: &MemberAccess) {
     for (number, cloud) in access.clouds.iter().enumerate() {
         if number > 0 {
             json.push(' ');
         }
-        let _ = write!(json, "C{}", cloud.cloud);
-        push_spec(json, cloud.role, facts::cloud_cap(index, cloud).is_some(), &cloud.sources);
+        let _ = write!(json, "C{}", numbering.cloud[cloud.cloud as usize].unwrap_or(0));
+        push_spec(json, cloud.role, cloud.granted, cloud.cap.is_some(), &cloud.sources);
         for project in &cloud.projects {
-            let _ = write!(json, " {}", positions.position[project.project as usize]);
-            push_spec(json, project.role, facts::project_cap(index, cloud, project).is_some(), &project.sources);
+            let _ = write!(json, " {}", numbering.position[project.project as usize]);
+            push_spec(json, project.role, project.granted, project.cap.is_some(), &project.sources);
         }
     }
 }
 
-/// Writes the role (upper case when a rule capped it) and the paths; the paths are left out in the
-/// commonest case, a single direct grant whose level is the role.
-fn push_spec(json: &mut String, role: Role, capped: bool, sources: &[Source]) {
+/// Writes the role (upper case when a rule capped it, followed by `^` and the role granted when that
+/// is not `collaborator`) and the paths; the paths are left out in the commonest case, a single direct
+/// grant whose level is the role.
+fn push_spec(json: &mut String, role: Role, granted: Role, capped: bool, sources: &[Source]) {
     let letter = role_char(role);
     json.push(if capped { letter.to_ascii_uppercase() } else { letter });
+    if capped && granted != Role::Collaborator {
+        json.push('^');
+        json.push(role_char(granted));
+    }
     if let [Source::Direct(level)] = sources {
         if level.role() == role {
             return;
         }
     }
+    push_paths(json, sources);
+}
+
+/// Writes paths: `.<level>` for a direct grant, `g<group><role>` for a group's.
+fn push_paths(json: &mut String, sources: &[Source]) {
     for source in sources {
         match *source {
             Source::Direct(level) => {

@@ -3,7 +3,10 @@
 //! self-contained file: no external request, and a Content-Security-Policy that lets only the report's
 //! own script and style run, so that a data value could not run as code even if it escaped escaping.
 
+pub mod charts;
 pub mod data;
+mod gzip;
+pub mod svg;
 
 use base64::Engine as _;
 use minijinja::value::{Serde, Value};
@@ -32,14 +35,27 @@ pub struct HtmlError {
     source: minijinja::Error,
 }
 
-/// Returns the organization report, from its summary, its Controls section (none: no section), its
-/// data block and, when given, its "Changes since" section.
+/// Returns the organization report, from its summary, charts, Controls section (none: no section), data
+/// block and, when given, its "Changes since" section.
 pub fn render_report(
     summary: &impl Serialize,
-    controls: &impl Serialize,
+    charts: &[charts::Chart],
+    controls: Option<&impl Serialize>,
     data_block: String,
     changes: Option<&impl Serialize>,
 ) -> Result<String, HtmlError> {
+    let charts: Vec<Value> = charts
+        .iter()
+        .map(|chart| {
+            context! {
+                id => chart.id,
+                title => chart.title.clone(),
+                caption => chart.caption.clone(),
+                // Drawn by `svg::BarChart`, which escapes every text it holds.
+                svg => Value::from_safe_string(chart.svg.clone()),
+            }
+        })
+        .collect();
     render(
         "report.html.j2",
         context! {
@@ -50,7 +66,8 @@ pub fn render_report(
             // Already escaped for a script element by `data::data_block`.
             data => Value::from_safe_string(data_block),
             summary => Value::from(Serde(summary)),
-            controls => Value::from(Serde(controls)),
+            charts => charts,
+            controls => controls.map(|controls| Value::from(Serde(controls))),
             changes => changes.map(|changes| Value::from(Serde(changes))),
         },
     )

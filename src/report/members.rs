@@ -1,0 +1,201 @@
+//! The per-member view: one row per member with the org role, the highest role, how many clouds and
+//! projects the member reaches (org owners reach every one implicitly), and how many anomalies and
+//! findings name the member, written as `members.csv` (`docs/reports.md` documents the columns).
+
+use super::csv::{neutralise, render, CSV_FORMAT};
+use super::facts::{self, anomaly_codes};
+use super::resources::{Resource, ResourceTally};
+use super::view::ReportView;
+use crate::model::{Collection, Role};
+use crate::resolve::{Anomaly, MemberAccess, MemberIx};
+use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+/// The columns of `members.csv`, in order.
+pub const MEMBER_COLUMNS: [&str; 18] = [
+    "format",
+    "organization_id",
+    "collected_at",
+    "collection_complete",
+    "member_id",
+    "member_email",
+    "member_name",
+    "is_service_account",
+    "created_at",
+    "org_role",
+    "org_role_sources",
+    "highest_role",
+    "clouds_reached",
+    "projects_reached",
+    "explicit_entries",
+    "anomalies",
+    "anomaly_codes",
+    "findings",
+];
+
+/// The findings of policy controls, counted per member and per kind, for `members.csv` and the HTML
+/// report's chart. A report made without controls (a scoped one) has none: its `findings` cells stay empty, which
+/// says "not evaluated", unlike `0`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FindingTally {
+    by_member: BTreeMap<String, usize>,
+    by_kind: BTreeMap<String, usize>,
+}
+
+impl FindingTally {
+    /// Counts one finding of `kind` (a control's code) naming `member_ids` (none for a finding about
+    /// no member); a member named twice by one finding counts once.
+    pub fn record<'i>(&mut self, kind: &str, member_ids: impl IntoIterator<Item = &'i str>) {
+        *self.by_kind.entry(kind.to_owned()).or_default() += 1;
+        let mut named: Vec<&str> = member_ids.into_iter().collect();
+        named.sort_unstable();
+        named.dedup();
+        for member_id in named {
+            *self.by_member.entry(member_id.to_owned()).or_default() += 1;
+        }
+    }
+
+    /// Returns how many findings name this member id.
+    pub fn of_member(&self, member_id: &str) -> usize {
+        self.by_member.get(member_id).copied().unwrap_or(0)
+    }
+
+    /// Returns each kind with its count, in code order.
+    pub fn kinds(&self) -> impl Iterator<Item = (&str, usize)> {
+        self.by_kind.iter().map(|(kind, count)| (kind.as_str(), *count))
+    }
+}
+
+/// One member's place in the report: highest role and reach, org owners' implicit access included.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MemberReach {
+    /// The highest role anywhere; org owners hold `owner` on every resource implicitly.
+    pub highest: Option<Role>,
+    pub clouds: usize,
+    pub projects: usize,
+    /// Cloud and project entries from grants, as the list-permissions document lists them.
+    pub explicit: usize,
+}
+
+impl MemberReach {
+    /// Returns the reach of a member, given how many clouds and projects the report covers.
+    pub fn of(access: &MemberAccess, covered: (usize, usize)) -> MemberReach {
+        let (clouds, projects) = facts::entry_counts(access);
+        let explicit = clouds + projects;
+        if access.is_org_owner {
+            return MemberReach { highest: Some(Role::Owner), clouds: covered.0, projects: covered.1, explicit };
+        }
+        MemberReach { highest: facts::highest_role(access), clouds, projects, explicit }
+    }
+}
+
+/// Returns how many clouds and projects the tally covers.
+pub fn covered(tally: &ResourceTally) -> (usize, usize) {
+    let clouds = tally.rows.iter().filter(|row| matches!(row.resource, Resource::Cloud(_))).count();
+    (clouds, tally.rows.len() - clouds)
+}
+
+/// Writes `members.csv`: one row per member of the view, rendered in parallel chunks.
+pub fn write_members<W: Write>(
+    mut writer: W,
+    view: &ReportView<'_, '_>,
+    collection: &Collection,
+    tally: &ResourceTally,
+    findings: Option<&FindingTally>,
+) -> io::Result<()> {
+    const CHUNK: usize = 1024;
+    let context = RowContext::new(view, collection, tally, findings);
+    writer.write_all(&render(|csv| csv.write_record(MEMBER_COLUMNS))?)?;
+    for window in view.members().chunks(CHUNK * 64) {
+        let rendered: Vec<io::Result<Vec<u8>>> = window
+            .par_chunks(CHUNK)
+            .map(|chunk| render(|csv| chunk.iter().try_for_each(|access| context.write_row(csv, access))))
+            .collect();
+        for chunk in rendered {
+            writer.write_all(&chunk?)?;
+        }
+    }
+    writer.flush()
+}
+
+struct RowContext<'v, 'r, 'a> {
+    view: &'v ReportView<'r, 'a>,
+    head: [String; 4],
+    covered: (usize, usize),
+    anomalies: HashMap<MemberIx, Vec<&'r Anomaly>>,
+    findings: Option<&'v FindingTally>,
+}
+
+impl<'v, 'r, 'a> RowContext<'v, 'r, 'a> {
+    fn new(
+        view: &'v ReportView<'r, 'a>,
+        collection: &Collection,
+        tally: &ResourceTally,
+        findings: Option<&'v FindingTally>,
+    ) -> Self {
+        let complete = if collection.complete { "true" } else { "false" };
+        RowContext {
+            view,
+            head: [
+                CSV_FORMAT.to_owned(),
+                neutralise(view.resolution.organization_id()).into_owned(),
+                neutralise(&collection.collected_at).into_owned(),
+                complete.to_owned(),
+            ],
+            covered: covered(tally),
+            anomalies: anomalies_by_member(view.anomalies()),
+            findings,
+        }
+    }
+
+    fn write_row(&self, csv: &mut ::csv::Writer<Vec<u8>>, access: &MemberAccess) -> ::csv::Result<()> {
+        let index = &self.view.resolution.index;
+        let record = index.member_record(access.member);
+        let reach = MemberReach::of(access, self.covered);
+        let anomalies = self.anomalies.get(&access.member).map_or(&[][..], Vec::as_slice);
+        let findings = self.findings.map(|tally| tally.of_member(record.member_id()).to_string()).unwrap_or_default();
+        let member = [
+            neutralise(record.member_id()).into_owned(),
+            neutralise(&record.email).into_owned(),
+            neutralise(&record.name).into_owned(),
+            (if record.is_service_account { "true" } else { "false" }).to_owned(),
+            neutralise(&record.created_at).into_owned(),
+            facts::org_role(access).to_owned(),
+            neutralise(&facts::org_role_sources(index, access)).into_owned(),
+            reach.highest.map_or("none", Role::as_str).to_owned(),
+        ];
+        let counts = [reach.clouds, reach.projects, reach.explicit, anomalies.len()].map(|count| count.to_string());
+        let cells = self.head.iter().chain(&member).chain(&counts).map(String::as_str);
+        csv.write_record(cells.chain([anomaly_codes(anomalies).as_str(), findings.as_str()]))
+    }
+}
+
+/// Returns the anomalies naming each member, in the report's order.
+pub fn anomalies_by_member<'r>(anomalies: &[&'r Anomaly]) -> HashMap<MemberIx, Vec<&'r Anomaly>> {
+    let mut by_member: HashMap<MemberIx, Vec<&'r Anomaly>> = HashMap::default();
+    for anomaly in anomalies {
+        for &member in anomaly.members() {
+            by_member.entry(member).or_default().push(anomaly);
+        }
+    }
+    by_member
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FindingTally;
+
+    #[test]
+    fn a_finding_counts_once_per_member_and_once_per_kind() {
+        let mut tally = FindingTally::default();
+        tally.record("no-mfa", ["usr_a", "usr_a", "usr_b"]);
+        tally.record("stale-owner", ["usr_a"]);
+        tally.record("stale-owner", []);
+        assert_eq!(tally.of_member("usr_a"), 2);
+        assert_eq!(tally.of_member("usr_b"), 1);
+        assert_eq!(tally.of_member("usr_c"), 0);
+        assert_eq!(tally.kinds().collect::<Vec<_>>(), [("no-mfa", 1), ("stale-owner", 2)]);
+    }
+}
