@@ -7,11 +7,15 @@
 
 pub mod atomic;
 pub mod cli;
+pub mod clock;
 pub mod collect;
 pub mod compat;
 pub mod controls;
+pub mod digest;
+pub mod evidence;
 pub mod model;
 pub mod plural;
+pub mod redact;
 pub mod report;
 pub mod resolve;
 pub mod sdk;

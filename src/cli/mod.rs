@@ -3,15 +3,19 @@
 mod check;
 mod collect;
 mod controls;
+pub mod evidence;
 mod explain;
 mod generate;
 mod help;
+mod keygen;
 mod manual;
 mod output;
+mod redact;
 mod report;
 mod serve;
 pub mod source;
 pub mod user;
+mod verify;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -55,6 +59,12 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// Runs the controls of a policy (pass/fail checks with severities and exemptions) for CI gates.
     Check(check::CheckArgs),
+    /// Checks a report directory against its manifest.json (and manifest.sig with a public key).
+    Verify(verify::VerifyArgs),
+    /// Makes an Ed25519 key pair (PREFIX.key, PREFIX.pub) for signing report manifests.
+    Keygen(keygen::KeygenArgs),
+    /// Writes a redacted copy of a snapshot: emails, names and ids replaced by stable pseudonyms.
+    Redact(redact::RedactArgs),
     /// Writes a synthetic organization snapshot, deterministic from a seed (for benchmarks and tests).
     #[command(after_help = help::GENERATE)]
     Generate(generate::GenerateArgs),
@@ -96,6 +106,9 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Report(args) => report::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Check(args) => check::run(args),
+        Command::Verify(args) => verify::run(args),
+        Command::Keygen(args) => keygen::run(args),
+        Command::Redact(args) => redact::run(args),
         Command::Generate(args) => generate::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Completions(args) => manual::run_completions(args),

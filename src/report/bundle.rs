@@ -1,6 +1,6 @@
 //! The audit report directory: from one resolved collection, the list-permissions JSON, the CSV
 //! reports and the HTML report, for the whole organization or one person, published as a whole
-//! ([`ReportDirectory`]).
+//! ([`ReportDirectory`]) with the manifest of its [`Provenance`].
 
 use super::csv as csv_report;
 use super::directory::{
@@ -14,6 +14,7 @@ use super::offboarding::Offboarding;
 use super::permissions::PermissionsDocument;
 use super::summary::Summary;
 use crate::controls::Evaluation;
+use crate::evidence::Provenance;
 use crate::model::Collection;
 use crate::resolve::{Anomaly, MemberAccess, Resolution};
 use std::io::Write;
@@ -37,19 +38,24 @@ pub struct Written {
 
 /// Writes the organization's report files into `directory`, with the findings of `evaluation` (the
 /// controls run over the same resolution and collection).
-pub fn write_organization(directory: &Path, evaluation: &Evaluation<'_, '_>) -> Result<Written, ReportError> {
+pub fn write_organization(
+    directory: &Path,
+    evaluation: &Evaluation<'_, '_>,
+    provenance: &Provenance,
+) -> Result<Written, ReportError> {
     let (resolution, collection) = (evaluation.resolution, evaluation.collection);
-    let mut report = ReportDirectory::create(directory)?;
+    let stamp = provenance.stamp();
+    let mut report = ReportDirectory::create(directory, provenance)?;
     let members: Vec<&MemberAccess> = resolution.members.iter().collect();
     let document = PermissionsDocument::new(resolution);
     let anomalies: Vec<&Anomaly> = resolution.anomalies.iter().collect();
     let summary = Summary::new(resolution, collection);
-    let page =
-        html::render_report(&summary, &ControlsSection::new(evaluation), data::data_block(resolution, &members))?;
+    let controls = ControlsSection::new(evaluation);
+    let page = html::render_report(&summary, &controls, data::data_block(resolution, &members), &stamp)?;
     report.write(PERMISSIONS_JSON, |out| document.write_json(out, 2))?;
     report.write(PERMISSIONS_CSV, |out| csv_report::write_permissions(out, resolution, collection, &members))?;
     report.write(ANOMALIES_CSV, |out| csv_report::write_anomalies(out, resolution, collection, &anomalies))?;
-    report.write(FINDINGS_JSON, |out| findings::json::write(out, evaluation))?;
+    report.write(FINDINGS_JSON, |out| findings::json::write(out, evaluation, &stamp))?;
     report.write(FINDINGS_CSV, |out| findings::csv::write(out, evaluation))?;
     report.write(REPORT_HTML, |out| out.write_all(page.as_bytes()))?;
     Ok(Written { paths: report.publish()?, anomalies: anomalies.len() })
@@ -62,16 +68,17 @@ pub fn write_person(
     resolution: &Resolution<'_>,
     collection: &Collection,
     member_id: &str,
+    provenance: &Provenance,
 ) -> Result<Option<Written>, ReportError> {
     let (Some(access), Some(document)) =
         (resolution.member(member_id), PermissionsDocument::for_member(resolution, member_id))
     else {
         return Ok(None);
     };
-    let mut report = ReportDirectory::create(directory)?;
+    let mut report = ReportDirectory::create(directory, provenance)?;
     let anomalies = AnomalyLookup::new(resolution).of_member(access.member).to_vec();
     let offboarding = Offboarding::new(resolution, collection, access, &anomalies);
-    let page = html::render_person_report(&offboarding)?;
+    let page = html::render_person_report(&offboarding, &provenance.stamp())?;
     report.write(PERMISSIONS_JSON, |out| document.write_json(out, 2))?;
     report.write(PERMISSIONS_CSV, |out| csv_report::write_permissions(out, resolution, collection, &[access]))?;
     report.write(ANOMALIES_CSV, |out| csv_report::write_anomalies(out, resolution, collection, &anomalies))?;

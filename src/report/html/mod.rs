@@ -5,6 +5,7 @@
 
 pub mod data;
 
+use crate::evidence::Stamp;
 use base64::Engine as _;
 use minijinja::value::{Serde, Value};
 use minijinja::{context, Environment};
@@ -30,12 +31,13 @@ pub struct HtmlError {
     source: minijinja::Error,
 }
 
-/// Returns the organization report, from its summary, its Controls section (none: no section) and
-/// its data block.
+/// Returns the organization report, from its summary, its Controls section (none: no section), its
+/// data block, and the stamp its header shows.
 pub fn render_report(
     summary: &impl Serialize,
     controls: &impl Serialize,
     data_block: String,
+    stamp: &Stamp,
 ) -> Result<String, HtmlError> {
     render(
         "report.html.j2",
@@ -48,12 +50,13 @@ pub fn render_report(
             data => Value::from_safe_string(data_block),
             summary => Value::from(Serde(summary)),
             controls => Value::from(Serde(controls)),
+            stamp => Value::from(Serde(stamp)),
         },
     )
 }
 
-/// Returns the one-person (offboarding) report; it needs no script.
-pub fn render_person_report(person: &impl Serialize) -> Result<String, HtmlError> {
+/// Returns the one-person (offboarding) report, with the stamp its header shows; it needs no script.
+pub fn render_person_report(person: &impl Serialize, stamp: &Stamp) -> Result<String, HtmlError> {
     render(
         "person.html.j2",
         context! {
@@ -61,6 +64,7 @@ pub fn render_person_report(person: &impl Serialize) -> Result<String, HtmlError
             csp => content_security_policy(false),
             style => Value::from_safe_string(STYLE.to_owned()),
             person => Value::from(Serde(person)),
+            stamp => Value::from(Serde(stamp)),
         },
     )
 }
