@@ -3,7 +3,7 @@
 //! mutes reaches `--fail-on`.
 
 use super::controls::{ControlsArgs, FailOn};
-use super::evidence::{load_input, provenance, shown_exemptions, RedactArgs, SignArgs};
+use super::evidence::{load_input, provenance, shown_controls, RedactArgs, SignArgs};
 use super::output::{info, phase, start_clock};
 use super::{EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK};
 use crate::controls::{default_policy_text, evaluate, Evaluation, Request};
@@ -99,7 +99,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
     let resolution = resolve(&input.snapshot.organization);
     phase("resolve", started);
     let started = Instant::now();
-    let shown = shown_exemptions(&settings.exemptions, redactor.as_ref());
+    let shown = shown_controls(&settings.policy, &settings.exemptions, redactor.as_ref());
     let mut evaluation = evaluate(Request {
         resolution: &resolution,
         collection: &input.snapshot.collection,
@@ -108,7 +108,9 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
         today: settings.today,
         originals: input.originals(),
     });
-    evaluation.exemptions = &shown;
+    if let Some((policy, exemptions)) = &shown {
+        evaluation.shown_with(policy, exemptions);
+    }
     phase("evaluate", started);
     let started = Instant::now();
     write(&args, &evaluation, &provenance)?;

@@ -9,14 +9,13 @@
 //! [`provenance`] for `ReportDirectory::create`.
 
 use super::source::load_with_digest;
-use crate::controls::{Exemptions, Originals};
+use crate::controls::{Exemptions, Originals, Policy};
 use crate::digest::Sha256Digest;
 use crate::evidence::{command_line, role, Provenance, RedactionFacts, SnapshotFacts};
 use crate::model::{Organization, Snapshot};
 use crate::redact::{self, Named, RedactKey, RedactKinds, Redactor, HOW_TO_MAKE_A_KEY, KEY_VARIABLE};
 use crate::resolve::{LookupError, MemberAccess, Resolution};
 use clap::{Args, ValueEnum};
-use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 /// A kind of value `--redact` replaces.
@@ -193,10 +192,13 @@ pub fn first_found<T>(
     candidates.iter().find_map(|candidate| lookup(candidate))
 }
 
-/// Returns the exemptions as the reports show them: redacted, when the organization is.
-pub fn shown_exemptions<'e>(exemptions: &'e Exemptions, redactor: Option<&Redactor>) -> Cow<'e, Exemptions> {
-    match redactor {
-        Some(redactor) => Cow::Owned(redact::redact_exemptions(exemptions, redactor)),
-        None => Cow::Borrowed(exemptions),
-    }
+/// Returns the policy and exemptions as a redacted report shows them ([`crate::controls::Evaluation::shown_with`]);
+/// none without redaction.
+pub fn shown_controls(
+    policy: &Policy,
+    exemptions: &Exemptions,
+    redactor: Option<&Redactor>,
+) -> Option<(Policy, Exemptions)> {
+    let redactor = redactor?;
+    Some((redact::redact_policy(policy, redactor), redact::redact_exemptions(exemptions, redactor)))
 }

@@ -2,7 +2,7 @@
 //! HTML), or with `--user-id` the one-person offboarding review.
 
 use super::controls::{ControlsArgs, FailOn, Settings};
-use super::evidence::{find_member, load_input, provenance, shown_exemptions, Input, RedactArgs, SignArgs};
+use super::evidence::{find_member, load_input, provenance, shown_controls, Input, RedactArgs, SignArgs};
 use super::output::{info, phase, start_clock};
 use super::{EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK};
 use crate::controls::{evaluate, Request};
@@ -111,9 +111,11 @@ impl Organization<'_> {
             today: settings.today,
             originals: self.input.originals(),
         };
-        let shown = shown_exemptions(&settings.exemptions, redactor);
+        let shown = shown_controls(&settings.policy, &settings.exemptions, redactor);
         let mut evaluation = evaluate(request);
-        evaluation.exemptions = &shown;
+        if let Some((policy, exemptions)) = &shown {
+            evaluation.shown_with(policy, exemptions);
+        }
         let written = bundle::write_organization(&self.args.out_dir, &evaluation, self.provenance)?;
         let (unmuted, muted) = evaluation.totals();
         if unmuted + muted > 0 {

@@ -86,6 +86,19 @@ pub struct Evaluation<'r, 'a> {
     pub org_owners: usize,
 }
 
+impl<'r, 'a> Evaluation<'r, 'a> {
+    /// Shows the evaluation through other copies of its policy and exemptions (the redacted ones a
+    /// shared report quotes): the findings and verdicts stay as evaluated, the words come from the
+    /// copies, which must have the same rules and exemptions in the same order.
+    pub fn shown_with(&mut self, policy: &'r Policy, exemptions: &'r Exemptions) {
+        for (control, definition) in self.controls.iter_mut().zip(definitions(policy)) {
+            control.definition.title = definition.title;
+        }
+        self.policy = policy;
+        self.exemptions = exemptions;
+    }
+}
+
 /// What one evaluation reads.
 pub struct Request<'r, 'a> {
     pub resolution: &'r Resolution<'a>,

@@ -14,7 +14,7 @@ mod controls;
 mod key;
 mod organization;
 
-pub use controls::redact_exemptions;
+pub use controls::{redact_exemptions, redact_policy, REDACTED_PATTERN};
 pub use key::{KeyError, RedactKey, HOW_TO_MAKE_A_KEY, KEY_VARIABLE, MIN_KEY_BYTES};
 pub use organization::{redact_snapshot, RedactError};
 
