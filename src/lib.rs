@@ -8,12 +8,16 @@
 
 pub mod atomic;
 pub mod cli;
+pub mod clock;
 pub mod collect;
 pub mod compat;
 pub mod controls;
 pub mod diff;
+pub mod digest;
+pub mod evidence;
 pub mod model;
 pub mod plural;
+pub mod redact;
 pub mod report;
 pub mod resolve;
 pub mod sdk;

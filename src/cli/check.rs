@@ -3,10 +3,11 @@
 //! mutes reaches `--fail-on`.
 
 use super::controls::{ControlsArgs, FailOn};
+use super::evidence::{load_input, provenance, shown_controls, RedactArgs, SignArgs};
 use super::output::{info, phase, start_clock};
-use super::source::load_organization;
 use super::{EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK};
 use crate::controls::{default_policy_text, evaluate, Evaluation, Request};
+use crate::evidence::{Provenance, Stamp};
 use crate::report::findings;
 use crate::resolve::resolve;
 use anyhow::Context;
@@ -20,6 +21,8 @@ Examples:
   permaudit check --org snapshot.json
   permaudit check --org snapshot.json --policy policy.yaml --exemptions exemptions.yaml
   permaudit check --org snapshot.json --fail-on medium --format junit --output-file permaudit.xml
+  permaudit check --org snapshot.json --out-dir evidence --sign-key audit.key
+  permaudit check --org snapshot.json --redact emails,names,ids --redact-key-file redact.key
   permaudit check --print-default-policy > policy.yaml
 
 Exit codes:
@@ -58,12 +61,20 @@ pub struct CheckArgs {
     /// Writes the output to this file (atomically) instead of stdout.
     #[arg(long, value_name = "PATH")]
     pub output_file: Option<PathBuf>,
+    /// Also writes findings.json, findings.csv and findings.junit.xml into this directory, with their
+    /// manifest.json (replaced as a whole); --format still decides what stdout or --output-file gets.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
     /// The lowest severity of a finding, not muted, that makes the run exit with code 4.
     #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = FailOn::High)]
     pub fail_on: FailOn,
     /// Prints the default policy as a commented file, and exits.
     #[arg(long)]
     pub print_default_policy: bool,
+    #[command(flatten)]
+    pub redaction: RedactArgs,
+    #[command(flatten)]
+    pub signing: SignArgs,
 }
 
 /// Runs `check` and returns its exit code: incomplete data (3) wins over findings (4).
@@ -74,40 +85,68 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
         return Ok(EXIT_OK);
     }
     start_clock();
+    if args.signing.sign_key.is_some() && args.out_dir.is_none() {
+        anyhow::bail!("--sign-key signs the manifest of a report directory: give --out-dir DIR as well");
+    }
     let settings = args.controls.settings()?;
+    let redactor = args.redaction.redactor()?;
+    let signing_key = args.signing.key()?;
     let started = Instant::now();
-    let snapshot = load_organization(args.org.as_deref())?;
+    let input = load_input(args.org.as_deref(), redactor.as_ref())?;
     phase("read", started);
+    let provenance = provenance(vec![input.facts.clone()], redactor.as_ref(), signing_key)?;
     let started = Instant::now();
-    let resolution = resolve(&snapshot.organization);
+    let resolution = resolve(&input.snapshot.organization);
     phase("resolve", started);
     let started = Instant::now();
-    let evaluation = evaluate(Request {
+    let shown = shown_controls(&settings.policy, &settings.exemptions, redactor.as_ref());
+    let mut evaluation = evaluate(Request {
         resolution: &resolution,
-        collection: &snapshot.collection,
+        collection: &input.snapshot.collection,
         policy: &settings.policy,
         exemptions: &settings.exemptions,
         today: settings.today,
+        originals: input.originals(),
     });
+    if let Some((policy, exemptions)) = &shown {
+        evaluation.shown_with(policy, exemptions);
+    }
     phase("evaluate", started);
     let started = Instant::now();
-    write_output(args.output_file.as_ref(), |out| render(out, &evaluation, args.format))?;
+    write(&args, &evaluation, &provenance)?;
     phase("write", started);
-    if let Some(path) = &args.output_file {
-        info(&format!("Results written to {}", path.display()));
-    }
     let code = exit_code(&evaluation, args.fail_on);
     // Freeing a large organization piece by piece takes longer than the exit that reclaims it whole.
     std::mem::forget(evaluation);
     std::mem::forget(resolution);
-    std::mem::forget(snapshot);
+    std::mem::forget(input);
     Ok(code)
 }
 
-fn render(out: &mut dyn Write, evaluation: &Evaluation<'_, '_>, format: CheckFormat) -> std::io::Result<()> {
+/// Writes the chosen format to stdout or `--output-file`, and the directory of `--out-dir`.
+fn write(args: &CheckArgs, evaluation: &Evaluation<'_, '_>, provenance: &Provenance) -> anyhow::Result<()> {
+    let stamp = provenance.stamp();
+    write_output(args.output_file.as_ref(), |out| render(out, evaluation, args.format, &stamp))?;
+    if let Some(path) = &args.output_file {
+        info(&format!("Results written to {}", path.display()));
+    }
+    if let Some(directory) = &args.out_dir {
+        for path in findings::write_directory(directory, evaluation, provenance)? {
+            info(&format!("Wrote {}", path.display()));
+        }
+    }
+    Ok(())
+}
+
+fn render(
+    out: &mut dyn Write,
+    evaluation: &Evaluation<'_, '_>,
+    format: CheckFormat,
+    stamp: &Stamp,
+) -> std::io::Result<()> {
     match format {
         CheckFormat::Text => findings::text::write(out, evaluation),
-        CheckFormat::Json => findings::json::write(out, evaluation),
+        CheckFormat::Json => findings::json::write(out, evaluation, stamp),
         CheckFormat::Csv => findings::csv::write(out, evaluation),
         CheckFormat::Junit => findings::junit::write(out, evaluation),
     }

@@ -3,7 +3,6 @@
 
 use crate::controls::{Exemptions, Policy};
 use crate::model::Severity;
-use anyhow::Context;
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
@@ -68,24 +67,14 @@ impl ControlsArgs {
     }
 }
 
-/// Returns the day to evaluate on: the one given, else SOURCE_DATE_EPOCH's (for reproducible
-/// outputs), else today's in UTC.
+/// Returns the day to evaluate on: the one given, else the day of [`crate::clock::now`] (that of
+/// SOURCE_DATE_EPOCH when it is set, for reproducible outputs, else today's in UTC).
 pub fn today(given: Option<NaiveDate>) -> anyhow::Result<NaiveDate> {
     if let Some(day) = given {
         return Ok(day);
     }
-    match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(value) => epoch_day(&value).with_context(|| {
-            format!("SOURCE_DATE_EPOCH `{value}` is not a number of seconds since 1970-01-01; unset it or pass --today YYYY-MM-DD")
-        }),
-        Err(_) => Ok(chrono::Utc::now().date_naive()),
-    }
-}
-
-fn epoch_day(value: &str) -> anyhow::Result<NaiveDate> {
-    let seconds: i64 = value.trim().parse()?;
-    let time = chrono::DateTime::from_timestamp(seconds, 0).context("out of range")?;
-    Ok(time.date_naive())
+    let now = crate::clock::now()?;
+    Ok(now.date_naive())
 }
 
 fn parse_date(value: &str) -> Result<NaiveDate, String> {
@@ -97,9 +86,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn epoch_seconds_give_their_utc_day() {
-        assert_eq!(epoch_day("1796083200").unwrap(), NaiveDate::from_ymd_opt(2026, 12, 1).unwrap());
-        assert!(epoch_day("yesterday").is_err());
+    fn dates_are_written_as_year_month_day() {
+        assert_eq!(parse_date("2026-12-01").unwrap(), NaiveDate::from_ymd_opt(2026, 12, 1).unwrap());
         assert!(parse_date("2026-13-01").is_err());
     }
 }

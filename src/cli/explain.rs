@@ -1,7 +1,8 @@
 //! `permaudit explain`: why one member has each role, every path, and what would remain without each.
 
-use super::source::load_organization;
+use super::evidence::{find_member, first_found, load_input, RedactArgs};
 use super::EXIT_OK;
+use crate::redact::{Named, Redactor};
 use crate::report::explain::{Explanation, Scope};
 use crate::resolve::{resolve, OrgIndex};
 use anyhow::bail;
@@ -27,6 +28,8 @@ pub struct ExplainArgs {
     /// How to print the explanation: text, or JSON with the same content (format permaudit-explain/1).
     #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
     pub format: ExplainFormat,
+    #[command(flatten)]
+    pub redaction: RedactArgs,
 }
 
 /// The output formats of `explain`.
@@ -38,12 +41,14 @@ pub enum ExplainFormat {
 
 /// Prints the explanation on stdout.
 pub fn run(args: ExplainArgs) -> anyhow::Result<u8> {
-    let snapshot = load_organization(args.org.as_deref())?;
-    let resolution = resolve(&snapshot.organization);
-    let access = resolution.find_member(&args.user)?;
+    let redactor = args.redaction.redactor()?;
+    let input = load_input(args.org.as_deref(), redactor.as_ref())?;
+    let resolution = resolve(&input.snapshot.organization);
+    let access = find_member(&resolution, &args.user, redactor.as_ref())?;
+    let redactor = redactor.as_ref();
     let scope = match (&args.cloud, &args.project) {
-        (Some(cloud), _) => Scope::Cloud(find(&resolution.index, cloud, Kind::Cloud)?),
-        (None, Some(project)) => Scope::Project(find(&resolution.index, project, Kind::Project)?),
+        (Some(cloud), _) => Scope::Cloud(find_named(&resolution.index, cloud, Kind::Cloud, redactor)?),
+        (None, Some(project)) => Scope::Project(find_named(&resolution.index, project, Kind::Project, redactor)?),
         (None, None) => Scope::Everything,
     };
     let explanation = Explanation::new(&resolution, access, scope);
@@ -61,6 +66,19 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<u8> {
 enum Kind {
     Cloud,
     Project,
+}
+
+/// Finds a cloud or project by id, else by name, in a redacted organization also by the pseudonyms of
+/// the argument; the error names the argument as given.
+fn find_named(index: &OrgIndex<'_>, wanted: &str, kind: Kind, redactor: Option<&Redactor>) -> anyhow::Result<u32> {
+    let named = match kind {
+        Kind::Cloud => Named::Cloud,
+        Kind::Project => Named::Project,
+    };
+    match first_found(wanted, named, redactor, |candidate| find(index, candidate, kind).ok()) {
+        Some(found) => Ok(found),
+        None => find(index, wanted, kind),
+    }
 }
 
 /// Finds a cloud or project by id, else by name; a name shared by several is an error.

@@ -16,6 +16,7 @@ Examples:
   permaudit collect --out snap.json                      read the organization live (ANYSCALE_CLI_TOKEN)
   permaudit report --org snap.json --out-dir report      JSON, CSV and HTML reports
   permaudit explain --org snap.json --user alice@example.com
+  permaudit verify report --public-key audit.pub         was the report changed since it was made?
   permaudit user list-permissions --org snap.json        the official CLI's output, byte for byte
   permaudit completions bash > ~/.local/share/bash-completion/completions/permaudit
 
@@ -24,7 +25,8 @@ Exit codes:
   1  error: unreadable or invalid input, an unknown member, no token, an unreachable host
   2  command-line usage error
   3  incomplete data: the collection gave up on some endpoint after its retries
-  4  findings: report --fail-on-anomalies found anomalies";
+  4  findings: report --fail-on-anomalies found anomalies, check a failing control, verify a
+     changed, missing or extra file or a bad signature";
 
 /// `permaudit collect --help`.
 pub const COLLECT: &str = "\
@@ -46,10 +48,13 @@ Examples:
   permaudit report --org snap.json --out-dir report
   permaudit report --org snap.json --out-dir offboarding --user-id alice@example.com
   permaudit report --out-dir report --fail-on-anomalies      (collected live)
+  permaudit report --org snap.json --out-dir report --sign-key audit.key
+  permaudit report --org snap.json --out-dir s --redact emails,names,ids --redact-key-file r.key
 
 Exit codes:
   0  the files are written
-  1  error: unreadable input, an unknown member, an unwritable directory; nothing is half-written
+  1  error: unreadable input, an unknown member, an unwritable directory, an unusable signing or
+     redaction key; nothing is half-written
   2  command-line usage error
   3  the collection is incomplete: the files are written and say so (3 wins over 4)
   4  with --fail-on-anomalies: the files are written and the report holds anomalies";
@@ -60,6 +65,7 @@ Examples:
   permaudit explain --org snap.json --user alice@example.com
   permaudit explain --org snap.json --user usr_alice --cloud prod
   permaudit explain --org snap.json --user usr_alice --project train --format json
+  permaudit explain --org snap.json --user alice@example.com --redact emails --redact-key-file r.key
 
 Exit codes:
   0  the explanation is printed

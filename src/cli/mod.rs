@@ -4,15 +4,19 @@ mod check;
 mod collect;
 mod controls;
 mod diff;
+pub mod evidence;
 mod explain;
 mod generate;
 mod help;
+mod keygen;
 mod manual;
 mod output;
+mod redact;
 mod report;
 mod serve;
 pub mod source;
 pub mod user;
+mod verify;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -59,6 +63,12 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Compares two collections: what changed in effective access, and the raw changes that caused it.
     Diff(diff::DiffArgs),
+    /// Checks a report directory against its manifest.json (and manifest.sig with a public key).
+    Verify(verify::VerifyArgs),
+    /// Makes an Ed25519 key pair (PREFIX.key, PREFIX.pub) for signing report manifests.
+    Keygen(keygen::KeygenArgs),
+    /// Writes a redacted copy of a snapshot: emails, names and ids replaced by stable pseudonyms.
+    Redact(redact::RedactArgs),
     /// Writes a synthetic organization snapshot, deterministic from a seed (for benchmarks and tests).
     #[command(after_help = help::GENERATE)]
     Generate(generate::GenerateArgs),
@@ -101,6 +111,9 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Explain(args) => explain::run(args),
         Command::Check(args) => check::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Verify(args) => verify::run(args),
+        Command::Keygen(args) => keygen::run(args),
+        Command::Redact(args) => redact::run(args),
         Command::Generate(args) => generate::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Completions(args) => manual::run_completions(args),

@@ -3,12 +3,16 @@
 //! one-person offboarding review.
 
 use super::controls::{ControlsArgs, FailOn, Settings};
+use super::evidence::{find_member, first_found, load_input, provenance, redact_input, shown_controls, Input};
+use super::evidence::{RedactArgs, SignArgs};
 use super::output::{info, phase, start_clock};
-use super::source::load_organization;
+use super::source::load_with_digest;
 use super::{EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK};
 use crate::controls::{evaluate, Request};
 use crate::diff::{compare_resolved, Diff, Options};
-use crate::model::{Collection, Severity, Snapshot};
+use crate::evidence::{role, Provenance, SnapshotFacts};
+use crate::model::Severity;
+use crate::redact::{Named, Redactor};
 use crate::report::bundle::{self, OrganizationReport, Written};
 use crate::report::scope::ReportScope;
 use crate::resolve::{resolve, Resolution};
@@ -47,27 +51,48 @@ pub struct ReportArgs {
     /// Limits the report to this project (name or id; its cloud's entries come with it); repeatable.
     #[arg(long = "project", value_name = "NAME|ID", conflicts_with_all = ["user_id", "policy", "exemptions", "fail_on"])]
     pub projects: Vec<String>,
+    #[command(flatten)]
+    pub redaction: RedactArgs,
+    #[command(flatten)]
+    pub signing: SignArgs,
 }
 
 /// Writes the report and returns the exit code: incomplete data (3) wins over findings (4).
 pub fn run(args: ReportArgs) -> anyhow::Result<u8> {
     start_clock();
     let settings = args.controls.settings()?;
+    let redactor = args.redaction.redactor()?;
+    let signing_key = args.signing.key()?;
     let started = Instant::now();
-    let snapshot = load_organization(args.org.as_deref())?;
+    let input = load_input(args.org.as_deref(), redactor.as_ref())?;
     phase("read", started);
     let started = Instant::now();
-    let resolution = resolve(&snapshot.organization);
+    let resolution = resolve(&input.snapshot.organization);
     phase("resolve", started);
+    let baseline = args.baseline.as_deref().map(|path| Baseline::read(path, &resolution, &input, redactor.as_ref()));
+    let baseline = baseline.transpose()?;
+    let mut snapshots = vec![input.facts.clone()];
+    snapshots.extend(baseline.as_ref().map(|baseline| baseline.facts.clone()));
+    let provenance = provenance(snapshots, redactor.as_ref(), signing_key)?;
     let started = Instant::now();
-    let collection = &snapshot.collection;
-    let changes = args.baseline.as_deref().map(|path| changes_since(path, &resolution, collection)).transpose()?;
+    let collection = &input.snapshot.collection;
+    let changes = baseline.as_ref().map(|baseline| &baseline.changes);
     let (written, fails) = match args.user_id.as_deref() {
-        None => organization_report(&args, &settings, &resolution, collection, changes.as_ref())?,
+        None => {
+            let organization = Organization {
+                args: &args,
+                settings: &settings,
+                input: &input,
+                provenance: &provenance,
+                redactor: redactor.as_ref(),
+                changes,
+            };
+            organization.write(&resolution)?
+        }
         Some(wanted) => {
-            let member = resolution.find_member(wanted)?.member;
+            let member = find_member(&resolution, wanted, redactor.as_ref())?.member;
             let member_id = resolution.index.member_record(member).member_id();
-            let written = bundle::write_person(&args.out_dir, &resolution, collection, member_id)?
+            let written = bundle::write_person(&args.out_dir, &resolution, collection, member_id, &provenance)?
                 .with_context(|| format!("member `{member_id}` has no list-permissions entry"))?;
             (written, false)
         }
@@ -82,66 +107,120 @@ pub fn run(args: ReportArgs) -> anyhow::Result<u8> {
             crate::plural::count(written.anomalies, "anomaly", "anomalies")
         ));
     }
+    let complete = collection.complete && changes.is_none_or(Diff::is_complete);
     // Freeing a large organization piece by piece takes longer than the exit that reclaims it whole.
     std::mem::forget(resolution);
-    let complete = snapshot.collection.complete && changes.as_ref().is_none_or(|diff| diff.is_complete());
-    std::mem::forget(snapshot);
+    std::mem::forget(baseline);
+    std::mem::forget(input);
     let anomalies = args.fail_on_anomalies && written.anomalies > 0;
     Ok(exit_code(complete, anomalies || fails))
 }
 
-/// Runs the controls, writes the organization's report, and says whether a finding reaches `--fail-on`.
-fn organization_report(
-    args: &ReportArgs,
-    settings: &Settings,
-    resolution: &Resolution<'_>,
-    collection: &Collection,
-    changes: Option<&Diff>,
-) -> anyhow::Result<(Written, bool)> {
-    if let Some(scope) = scope(resolution, args)? {
-        let options = OrganizationReport { scope: Some(scope), evaluation: None, changes };
-        return Ok((bundle::write_organization(&args.out_dir, resolution, collection, &options)?, false));
-    }
-    let request = Request {
-        resolution,
-        collection,
-        policy: &settings.policy,
-        exemptions: &settings.exemptions,
-        today: settings.today,
-    };
-    let evaluation = evaluate(request);
-    let options = OrganizationReport { scope: None, evaluation: Some(&evaluation), changes };
-    let written = bundle::write_organization(&args.out_dir, resolution, collection, &options)?;
-    let (unmuted, muted) = evaluation.totals();
-    if unmuted + muted > 0 {
-        info(&format!("{unmuted} findings of the controls, {muted} muted (see findings.csv)"));
-    }
-    let fails = args.fail_on.is_some_and(|threshold| evaluation.fails_at(Severity::from(threshold)));
-    // Freeing a large evaluation piece by piece takes longer than the exit that reclaims it whole.
-    std::mem::forget(evaluation);
-    Ok((written, fails))
+/// The earlier collection of `--baseline`: what changed since, and the facts the manifest states.
+struct Baseline {
+    changes: Diff,
+    facts: SnapshotFacts,
 }
 
-/// Returns what changed since the baseline collection at `path` (`--baseline`).
-fn changes_since(path: &Path, resolution: &Resolution<'_>, collection: &Collection) -> anyhow::Result<Diff> {
-    let baseline = Snapshot::load(path)?;
-    if !baseline.collection.complete {
-        eprintln!("Warning: baseline `{}` is incomplete; changes inside its gaps are unknown", path.display());
+impl Baseline {
+    /// Reads the baseline at `path`, redacted as the organization is, and compares it with the
+    /// organization.
+    fn read(
+        path: &Path,
+        resolution: &Resolution<'_>,
+        input: &Input,
+        redactor: Option<&Redactor>,
+    ) -> anyhow::Result<Self> {
+        let (snapshot, digest) = load_with_digest(Some(path))?;
+        let baseline = redact_input(snapshot, digest, role::BASELINE, redactor)?;
+        let old = resolve(&baseline.snapshot.organization);
+        let options = Options::default();
+        let new = (resolution, &input.snapshot.collection);
+        let changes = compare_resolved((&old, &baseline.snapshot.collection), new, &options)?;
+        let facts = baseline.facts.clone();
+        // Freeing a large organization piece by piece takes longer than the exit that reclaims it whole.
+        std::mem::forget(old);
+        std::mem::forget(baseline);
+        Ok(Baseline { changes, facts })
     }
-    let old = resolve(&baseline.organization);
-    let diff = compare_resolved((&old, &baseline.collection), (resolution, collection), &Options::default())?;
-    // Freeing a large organization piece by piece takes longer than the exit that reclaims it whole.
-    std::mem::forget(old);
-    std::mem::forget(baseline);
-    Ok(diff)
 }
 
-/// Returns the scope asked for with `--cloud` and `--project`, if any.
-fn scope(resolution: &Resolution<'_>, args: &ReportArgs) -> anyhow::Result<Option<ReportScope>> {
-    if args.clouds.is_empty() && args.projects.is_empty() {
-        return Ok(None);
+/// What the organization's report is made of.
+struct Organization<'a> {
+    args: &'a ReportArgs,
+    settings: &'a Settings,
+    input: &'a Input,
+    provenance: &'a Provenance,
+    redactor: Option<&'a Redactor>,
+    changes: Option<&'a Diff>,
+}
+
+impl Organization<'_> {
+    /// Runs the controls (not for a scoped review), writes the organization's report, and says whether
+    /// a finding reaches `--fail-on`.
+    fn write(&self, resolution: &Resolution<'_>) -> anyhow::Result<(Written, bool)> {
+        let (out_dir, collection) = (&self.args.out_dir, &self.input.snapshot.collection);
+        if let Some(scope) = self.scope(resolution)? {
+            let options = OrganizationReport { scope: Some(scope), evaluation: None, changes: self.changes };
+            return Ok((
+                bundle::write_organization(out_dir, resolution, collection, &options, self.provenance)?,
+                false,
+            ));
+        }
+        let settings = self.settings;
+        let request = Request {
+            resolution,
+            collection,
+            policy: &settings.policy,
+            exemptions: &settings.exemptions,
+            today: settings.today,
+            originals: self.input.originals(),
+        };
+        let shown = shown_controls(&settings.policy, &settings.exemptions, self.redactor);
+        let mut evaluation = evaluate(request);
+        if let Some((policy, exemptions)) = &shown {
+            evaluation.shown_with(policy, exemptions);
+        }
+        let options = OrganizationReport { scope: None, evaluation: Some(&evaluation), changes: self.changes };
+        let written = bundle::write_organization(out_dir, resolution, collection, &options, self.provenance)?;
+        let (unmuted, muted) = evaluation.totals();
+        if unmuted + muted > 0 {
+            info(&format!("{unmuted} findings of the controls, {muted} muted (see findings.csv)"));
+        }
+        let fails = self.args.fail_on.is_some_and(|threshold| evaluation.fails_at(Severity::from(threshold)));
+        // Freeing a large evaluation piece by piece takes longer than the exit that reclaims it whole.
+        std::mem::forget(evaluation);
+        Ok((written, fails))
     }
-    Ok(Some(ReportScope::resolve(resolution, &args.clouds, &args.projects)?))
+
+    /// Returns the scope asked for with `--cloud` and `--project`, if any; in a redacted organization a
+    /// name or id given in clear finds its pseudonym.
+    fn scope(&self, resolution: &Resolution<'_>) -> anyhow::Result<Option<ReportScope>> {
+        let args = self.args;
+        if args.clouds.is_empty() && args.projects.is_empty() {
+            return Ok(None);
+        }
+        let index = &resolution.index;
+        let is_cloud = |name: &str| {
+            index.cloud(name).is_some() || (0..index.clouds.len() as u32).any(|at| index.cloud_record(at).name == name)
+        };
+        let is_project = |name: &str| {
+            index.project(name).is_some()
+                || (0..index.projects.len() as u32).any(|at| index.project_record(at).name == name)
+        };
+        let clouds = self.found(&args.clouds, Named::Cloud, is_cloud);
+        let projects = self.found(&args.projects, Named::Project, is_project);
+        Ok(Some(ReportScope::resolve(resolution, &clouds, &projects)?))
+    }
+
+    /// Returns each name as the organization holds it: itself, or the first of its pseudonyms it holds.
+    fn found(&self, names: &[String], named: Named, holds: impl Fn(&str) -> bool) -> Vec<String> {
+        let lookup = |candidate: &str| holds(candidate).then(|| candidate.to_owned());
+        names
+            .iter()
+            .map(|name| first_found(name, named, self.redactor, lookup).unwrap_or_else(|| name.clone()))
+            .collect()
+    }
 }
 
 fn exit_code(complete: bool, findings: bool) -> u8 {

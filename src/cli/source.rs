@@ -3,6 +3,7 @@
 use super::output::info;
 use crate::collect::http::Limits;
 use crate::collect::{collect, ApiClient, ApiConfig, CollectError, CollectOptions, Collected};
+use crate::digest::Sha256Digest;
 use crate::model::Snapshot;
 use std::io::IsTerminal;
 use std::path::Path;
@@ -33,15 +34,39 @@ impl Default for LiveOptions {
 
 /// Loads the snapshot at `org`, or collects the organization live when no file is given.
 pub fn load_organization(org: Option<&Path>) -> anyhow::Result<Snapshot> {
-    let Some(path) = org else {
-        let collected = collect_live(&LiveOptions::default())?;
-        let snapshot = collected.snapshot;
-        if !snapshot.collection.complete {
-            return Err(IncompleteCollection { gaps: snapshot.collection.gaps }.into());
+    match org {
+        Some(path) => Ok(warn_when_incomplete(Snapshot::load(path)?, path)),
+        None => collect_complete(),
+    }
+}
+
+/// Loads the snapshot at `org` with the SHA-256 of its bytes, or collects the organization live with
+/// the SHA-256 of the snapshot `collect` would write.
+pub fn load_with_digest(org: Option<&Path>) -> anyhow::Result<(Snapshot, Sha256Digest)> {
+    match org {
+        Some(path) => {
+            let (snapshot, digest) = Snapshot::load_with_digest(path)?;
+            Ok((warn_when_incomplete(snapshot, path), digest))
         }
-        return Ok(snapshot);
-    };
-    let snapshot = Snapshot::load(path)?;
+        None => {
+            let snapshot = collect_complete()?;
+            let digest = snapshot.digest();
+            Ok((snapshot, digest))
+        }
+    }
+}
+
+/// Collects the organization live, refusing an incomplete collection.
+fn collect_complete() -> anyhow::Result<Snapshot> {
+    let collected = collect_live(&LiveOptions::default())?;
+    let snapshot = collected.snapshot;
+    if !snapshot.collection.complete {
+        return Err(IncompleteCollection { gaps: snapshot.collection.gaps }.into());
+    }
+    Ok(snapshot)
+}
+
+fn warn_when_incomplete(snapshot: Snapshot, path: &Path) -> Snapshot {
     if !snapshot.collection.complete {
         eprintln!(
             "Warning: snapshot `{}` is incomplete ({}); results may miss access",
@@ -49,7 +74,7 @@ pub fn load_organization(org: Option<&Path>) -> anyhow::Result<Snapshot> {
             snapshot.collection.gaps.join("; ")
         );
     }
-    Ok(snapshot)
+    snapshot
 }
 
 /// Collects the organization of the configured token (ANYSCALE_HOST, ANYSCALE_CLI_TOKEN).

@@ -6,11 +6,13 @@ use super::checks::{self, Inputs};
 use super::definition::{definitions, ControlDefinition, ControlKind};
 use super::exemptions::{Exemption, Exemptions};
 use super::finding::{Evidence, Finding, FindingStatus, Resource};
+use super::originals::Originals;
 use super::policy::Policy;
 use crate::model::{Collection, Severity};
 use crate::resolve::Resolution;
 use chrono::NaiveDate;
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// A control's outcome.
@@ -84,6 +86,19 @@ pub struct Evaluation<'r, 'a> {
     pub org_owners: usize,
 }
 
+impl<'r, 'a> Evaluation<'r, 'a> {
+    /// Shows the evaluation through other copies of its policy and exemptions (the redacted ones a
+    /// shared report quotes): the findings and verdicts stay as evaluated, the words come from the
+    /// copies, which must have the same rules and exemptions in the same order.
+    pub fn shown_with(&mut self, policy: &'r Policy, exemptions: &'r Exemptions) {
+        for (control, definition) in self.controls.iter_mut().zip(definitions(policy)) {
+            control.definition.title = definition.title;
+        }
+        self.policy = policy;
+        self.exemptions = exemptions;
+    }
+}
+
 /// What one evaluation reads.
 pub struct Request<'r, 'a> {
     pub resolution: &'r Resolution<'a>,
@@ -91,12 +106,20 @@ pub struct Request<'r, 'a> {
     pub policy: &'r Policy,
     pub exemptions: &'r Exemptions,
     pub today: NaiveDate,
+    /// The records the patterns of the policy and the exemptions are matched against: the
+    /// organization's own, or the originals of a redacted one.
+    pub originals: Originals<'r>,
 }
 
 /// Runs every control of the request's policy and applies its exemptions.
 pub fn evaluate<'r, 'a>(request: Request<'r, 'a>) -> Evaluation<'r, 'a> {
     let definitions = definitions(request.policy);
-    let inputs = Inputs { resolution: request.resolution, policy: request.policy, today: request.today };
+    let inputs = Inputs {
+        resolution: request.resolution,
+        policy: request.policy,
+        today: request.today,
+        originals: request.originals,
+    };
     let mut evidence = checks::run(&inputs, &definitions);
     let total = evidence.iter().map(Vec::len).sum::<usize>() + request.exemptions.list.len();
     let mut findings = Vec::with_capacity(total);
@@ -144,9 +167,10 @@ fn mute(request: &Request<'_, '_>, definition: &ControlDefinition, found: &mut [
     if candidates.is_empty() {
         return;
     }
-    let resolution = request.resolution;
+    let (resolution, originals) = (request.resolution, request.originals);
     found.par_iter_mut().for_each(|finding| {
-        let covering = candidates.iter().find(|(_, exemption)| covers(resolution, exemption, &finding.evidence));
+        let covering =
+            candidates.iter().find(|(_, exemption)| covers(resolution, originals, exemption, &finding.evidence));
         // Positions fit in u32: an exemptions file holds far fewer entries.
         finding.muted_by = covering.map(|&(position, _)| position as u32);
     });
@@ -157,36 +181,41 @@ fn mute(request: &Request<'_, '_>, definition: &ControlDefinition, found: &mut [
     }
 }
 
-/// Returns true when `exemption` covers the finding's members and resource.
-fn covers(resolution: &Resolution<'_>, exemption: &Exemption, evidence: &Evidence) -> bool {
+/// Returns true when `exemption` covers the finding's members and resource, as their original records
+/// name them.
+fn covers(resolution: &Resolution<'_>, originals: Originals<'_>, exemption: &Exemption, evidence: &Evidence) -> bool {
     let index = &resolution.index;
     let members = evidence.members(resolution).iter().map(|&member| {
-        let record = index.member_record(member);
+        let record = originals.member(index, member);
         (record.member_id(), record.email.as_str())
     });
     let resource = evidence.resource(resolution);
-    let named = resource.as_ref().and_then(|resource| resource_names(resolution, resource));
-    exemption.covers(members, named)
+    let named = resource.as_ref().and_then(|resource| resource_names(resolution, originals, resource));
+    exemption.covers(members, named.as_ref().map(|(id, name)| (id.as_ref(), *name)))
 }
 
 /// Returns a resource's id and name, as exemption patterns see them.
-pub fn resource_names<'r>(resolution: &'r Resolution<'_>, resource: &'r Resource) -> Option<(&'r str, &'r str)> {
+pub fn resource_names<'r>(
+    resolution: &'r Resolution<'_>,
+    originals: Originals<'r>,
+    resource: &'r Resource,
+) -> Option<(Cow<'r, str>, &'r str)> {
     let index = &resolution.index;
     match resource {
-        Resource::Organization => Some((resolution.organization_id(), "")),
+        Resource::Organization => Some((Cow::Borrowed(resolution.organization_id()), "")),
         Resource::Cloud(cloud) => {
-            let record = index.cloud_record(*cloud);
-            Some((record.id.as_str(), record.name.as_str()))
+            let record = originals.cloud(index, *cloud);
+            Some((Cow::Borrowed(record.id.as_str()), record.name.as_str()))
         }
         Resource::Project(project) => {
-            let record = index.project_record(*project);
-            Some((record.id.as_str(), record.name.as_str()))
+            let record = originals.project(index, *project);
+            Some((Cow::Borrowed(record.id.as_str()), record.name.as_str()))
         }
         Resource::Group(group) => {
-            let record = index.group_record(*group);
-            Some((record.id.as_str(), record.name.as_str()))
+            let record = originals.group(index, *group);
+            Some((Cow::Borrowed(record.id.as_str()), record.name.as_str()))
         }
-        Resource::Unknown(subject) => Some((subject.id.as_str(), "")),
+        Resource::Unknown(subject) => Some((originals.subject_id(index, subject), "")),
         Resource::Exemption(_) => None,
     }
 }

@@ -5,6 +5,7 @@
 
 use super::ids::OrgId;
 use super::org::{Cloud, Group, Member, Membership, Organization, Project};
+use crate::digest::{HashingWriter, Sha256Digest};
 use crate::untrusted;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -93,8 +94,24 @@ struct FormatProbe {
 impl Snapshot {
     /// Loads and checks the snapshot at `path`.
     pub fn load(path: &Path) -> Result<Snapshot, SnapshotError> {
+        Snapshot::load_with_digest(path).map(|(snapshot, _)| snapshot)
+    }
+
+    /// Loads and checks the snapshot at `path`, and returns the SHA-256 of the file's bytes with it:
+    /// what a report's evidence names the snapshot by.
+    pub fn load_with_digest(path: &Path) -> Result<(Snapshot, Sha256Digest), SnapshotError> {
         let bytes = std::fs::read(path).map_err(|source| SnapshotError::Read { path: path.to_owned(), source })?;
-        Snapshot::from_slice(&bytes, path)
+        let digest = Sha256Digest::of(&bytes);
+        Ok((Snapshot::from_slice(&bytes, path)?, digest))
+    }
+
+    /// Returns the SHA-256 of the file [`Snapshot::save`] writes, without writing it: a live
+    /// collection is named by the snapshot `collect` would have written.
+    pub fn digest(&self) -> Sha256Digest {
+        let mut writer = HashingWriter::new(std::io::sink());
+        // Serializing the organization's own types into a sink cannot fail.
+        let _ = self.write_file(&mut writer);
+        writer.finish().0
     }
 
     /// Parses and checks a snapshot held in memory; `path` names it in errors.
@@ -150,11 +167,16 @@ impl Snapshot {
     pub fn save(&self, path: &Path) -> Result<(), SnapshotError> {
         crate::atomic::write_file(path, |out| {
             let mut writer = BufWriter::new(out);
-            self.to_writer(&mut writer)?;
-            writer.write_all(b"\n")?;
+            self.write_file(&mut writer)?;
             writer.flush()
         })
         .map_err(|error| SnapshotError::Write { path: path.to_owned(), error })
+    }
+
+    /// Writes the bytes of a snapshot file: the JSON, then a newline.
+    fn write_file<W: Write>(&self, mut writer: W) -> std::io::Result<()> {
+        self.to_writer(&mut writer)?;
+        writer.write_all(b"\n")
     }
 }
 

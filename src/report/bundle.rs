@@ -1,6 +1,6 @@
 //! The audit report directory: from one resolved collection, the list-permissions JSON, the CSV
 //! reports and the HTML report, for the whole organization (or a scope of it) or one person, published
-//! as a whole ([`ReportDirectory`]).
+//! as a whole ([`ReportDirectory`]) with the manifest of its [`Provenance`].
 
 use super::csv as csv_report;
 use super::diff::{changes_section, write_csv, REPORT_SECTION_ROWS};
@@ -20,6 +20,7 @@ use super::summary::Summary;
 use super::view::ReportView;
 use crate::controls::Evaluation;
 use crate::diff::Diff;
+use crate::evidence::{Provenance, Stamp};
 use crate::model::Collection;
 use crate::resolve::{Anomaly, CloudIx, MemberAccess, Resolution};
 use std::io::Write;
@@ -59,13 +60,15 @@ pub fn write_organization(
     resolution: &Resolution<'_>,
     collection: &Collection,
     options: &OrganizationReport<'_, '_, '_>,
+    provenance: &Provenance,
 ) -> Result<Written, ReportError> {
     let view = match &options.scope {
         Some(scope) => ReportView::scoped(resolution, scope.clone()),
         None => ReportView::whole(resolution),
     };
     let finding_counts = options.evaluation.map(finding_tally);
-    let mut report = ReportDirectory::create(directory)?;
+    let stamp = provenance.stamp();
+    let mut report = ReportDirectory::create(directory, provenance)?;
     let members: Vec<&MemberAccess> = view.members().iter().collect();
     let document = match view.scope {
         Some(_) => PermissionsDocument::for_members(resolution, members.clone()),
@@ -74,7 +77,8 @@ pub fn write_organization(
     let anomalies = view.anomalies();
     let tally = ResourceTally::new(&view);
     let clouds: Vec<CloudIx> = view.clouds();
-    let page = render_page(&view, collection, &tally, finding_counts.as_ref(), options)?;
+    let sources = data::DataSources { view: &view, tally: &tally, findings: finding_counts.as_ref() };
+    let page = render_page(&sources, collection, options, &stamp)?;
     report.write(PERMISSIONS_JSON, |out| document.write_json(out, 2))?;
     report.write(PERMISSIONS_CSV, |out| {
         csv_report::write_permissions(out, resolution, collection, &members, anomalies, &clouds)
@@ -83,7 +87,7 @@ pub fn write_organization(
     report.write(RESOURCES_CSV, |out| resources::write_resources(out, &view, collection, &tally))?;
     report.write(MEMBERS_CSV, |out| members::write_members(out, &view, collection, &tally, finding_counts.as_ref()))?;
     if let Some(evaluation) = options.evaluation {
-        report.write(FINDINGS_JSON, |out| findings::json::write(out, evaluation))?;
+        report.write(FINDINGS_JSON, |out| findings::json::write(out, evaluation, &stamp))?;
         report.write(FINDINGS_CSV, |out| findings::csv::write(out, evaluation))?;
     }
     if let Some(diff) = options.changes {
@@ -93,20 +97,20 @@ pub fn write_organization(
     Ok(Written { paths: report.publish()?, anomalies: anomalies.len() })
 }
 
-/// Returns `report.html`: the summary, the charts and the data block of one view.
+/// Returns `report.html`: the summary, the charts and the data block of one view, and the stamp its
+/// header shows.
 fn render_page(
-    view: &ReportView<'_, '_>,
+    sources: &data::DataSources<'_, '_, '_>,
     collection: &Collection,
-    tally: &ResourceTally,
-    findings: Option<&FindingTally>,
     options: &OrganizationReport<'_, '_, '_>,
+    stamp: &Stamp,
 ) -> Result<String, HtmlError> {
-    let summary = Summary::new(view, collection);
-    let charts = charts::charts(view, tally, &summary.anomaly_kinds, findings);
-    let data = data::data_block(&data::DataSources { view, tally, findings });
+    let summary = Summary::new(sources.view, collection);
+    let charts = charts::charts(sources.view, sources.tally, &summary.anomaly_kinds, sources.findings);
+    let data = data::data_block(sources);
     let controls = options.evaluation.map(ControlsSection::new);
     let changes = options.changes.map(|diff| changes_section(diff, Some(REPORT_SECTION_ROWS)));
-    html::render_report(&summary, &charts, controls.as_ref(), data, changes.as_ref())
+    html::render_report(&summary, &charts, controls.as_ref(), data, changes.as_ref(), stamp)
 }
 
 /// Counts the findings that no exemption mutes, per control and per member they name.
@@ -132,16 +136,17 @@ pub fn write_person(
     resolution: &Resolution<'_>,
     collection: &Collection,
     member_id: &str,
+    provenance: &Provenance,
 ) -> Result<Option<Written>, ReportError> {
     let (Some(access), Some(document)) =
         (resolution.member(member_id), PermissionsDocument::for_member(resolution, member_id))
     else {
         return Ok(None);
     };
-    let mut report = ReportDirectory::create(directory)?;
+    let mut report = ReportDirectory::create(directory, provenance)?;
     let anomalies = AnomalyLookup::new(resolution).of_member(access.member).to_vec();
     let offboarding = Offboarding::new(resolution, collection, access, &anomalies);
-    let page = html::render_person_report(&offboarding)?;
+    let page = html::render_person_report(&offboarding, &provenance.stamp())?;
     report.write(PERMISSIONS_JSON, |out| document.write_json(out, 2))?;
     let every_anomaly: Vec<&Anomaly> = resolution.anomalies.iter().collect();
     let clouds: Vec<CloudIx> = (0..resolution.index.clouds.len() as CloudIx).collect();

@@ -5,11 +5,18 @@
 //! other file in the directory is left alone).
 //!
 //! Before the first file moves, the staging folder records which files the report holds (its
-//! manifest). A run killed while moving files thus leaves a staging folder with a manifest, and the
+//! publication list). A run killed while moving files thus leaves a staging folder with a manifest, and the
 //! next report into the directory first finishes that publication, so the directory holds one whole
 //! report again before anything else happens; a staging folder without a manifest is a report that
 //! never started to publish, and is removed.
+//!
+//! Every file is hashed as it is written; the last file of every report is `manifest.json`, which
+//! names the report's origin ([`Provenance`]) and every other file by SHA-256 and size, followed, when
+//! a signing key is given, by `manifest.sig` (`crate::evidence`, `docs/evidence.md`).
 
+use crate::digest::HashingWriter;
+use crate::evidence::manifest::{FileEntry, Manifest, MANIFEST_JSON, MANIFEST_SIG};
+use crate::evidence::{signing, Provenance};
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -32,6 +39,8 @@ pub const REVOCATION_CSV: &str = "revocation-plan.csv";
 pub const FINDINGS_JSON: &str = "findings.json";
 /// One row per finding of the controls.
 pub const FINDINGS_CSV: &str = "findings.csv";
+/// The controls as JUnit XML (`check --out-dir`).
+pub const FINDINGS_JUNIT: &str = "findings.junit.xml";
 
 /// The changes since a baseline collection (`report --baseline`), one row per change and cause.
 pub const CHANGES_CSV: &str = "changes.csv";
@@ -48,13 +57,19 @@ pub const REPORT_FILES: &[&str] = &[
     CHANGES_CSV,
     RESOURCES_CSV,
     MEMBERS_CSV,
+    FINDINGS_JUNIT,
+    MANIFEST_JSON,
+    MANIFEST_SIG,
 ];
+
+/// What a report's file is written through: a large buffer over a writer that hashes every byte.
+pub type FileWriter<'f> = BufWriter<HashingWriter<&'f mut File>>;
 
 /// The start of a staging folder's name.
 const STAGING_PREFIX: &str = ".permaudit-staging-";
 
 /// The file in a staging folder that lists the report's files once it starts to be published.
-const MANIFEST: &str = ".manifest";
+const PUBLICATION: &str = ".manifest";
 
 /// Why a report directory could not be written; nothing in it was replaced.
 #[derive(Debug, thiserror::Error)]
@@ -78,18 +93,21 @@ pub enum DirectoryError {
 pub struct ReportDirectory {
     target: PathBuf,
     staging: tempfile::TempDir,
-    files: Vec<String>,
+    files: Vec<FileEntry>,
+    provenance: Provenance,
 }
 
 impl ReportDirectory {
     /// Creates `target` when missing and a staging folder inside it (removed if the report fails),
-    /// after finishing or removing what an interrupted run left there.
-    pub fn create(target: &Path) -> Result<ReportDirectory, DirectoryError> {
+    /// after finishing or removing what an interrupted run left there; the manifest will state
+    /// `provenance`.
+    pub fn create(target: &Path, provenance: &Provenance) -> Result<ReportDirectory, DirectoryError> {
         let failed = |error| DirectoryError::Create { path: target.to_owned(), error };
         fs::create_dir_all(target).map_err(failed)?;
         recover(target)?;
         let staging = tempfile::Builder::new().prefix(STAGING_PREFIX).tempdir_in(target).map_err(failed)?;
-        Ok(ReportDirectory { target: target.to_owned(), staging, files: Vec::new() })
+        let provenance = provenance.clone();
+        Ok(ReportDirectory { target: target.to_owned(), staging, files: Vec::new(), provenance })
     }
 
     /// Returns the directory the report is published into.
@@ -97,39 +115,53 @@ impl ReportDirectory {
         &self.target
     }
 
-    /// Writes one file of the report through a large buffer, readable by its owner only.
+    /// Returns the provenance the manifest will state.
+    pub fn provenance(&self) -> &Provenance {
+        &self.provenance
+    }
+
+    /// Writes one file of the report through a large buffer, readable by its owner only, and records
+    /// its SHA-256 and size for the manifest.
     pub fn write(
         &mut self,
         name: &str,
-        fill: impl FnOnce(&mut BufWriter<&mut File>) -> io::Result<()>,
+        fill: impl FnOnce(&mut FileWriter<'_>) -> io::Result<()>,
     ) -> Result<(), DirectoryError> {
         let staged = self.staging.path().join(name);
         let failed = |error| DirectoryError::Write { path: self.target.join(name), error };
         let mut file = owner_only().open(&staged).map_err(failed)?;
-        let mut writer = BufWriter::with_capacity(1 << 20, &mut file);
+        let mut writer = BufWriter::with_capacity(1 << 20, HashingWriter::new(&mut file));
         fill(&mut writer).and_then(|()| writer.flush()).map_err(failed)?;
-        drop(writer);
+        let (digest, size) = writer.into_inner().map_err(|error| failed(error.into_error()))?.finish();
         file.sync_all().map_err(failed)?;
-        self.files.push(name.to_owned());
+        self.files.retain(|file| file.name != name);
+        self.files.push(FileEntry { name: name.to_owned(), sha256: digest.to_string(), size });
         Ok(())
     }
 
-    /// Moves every staged file into place, then removes the files of an earlier report that this one
-    /// did not write; returns the paths written, in the order they were written.
-    pub fn publish(self) -> Result<Vec<PathBuf>, DirectoryError> {
-        for name in &self.files {
+    /// Writes the manifest (and its signature, with a signing key) last, moves every staged file into
+    /// place, then removes the files of an earlier report that this one did not write; returns the
+    /// paths written, in the order they were written.
+    pub fn publish(mut self) -> Result<Vec<PathBuf>, DirectoryError> {
+        let manifest = Manifest::new(&self.provenance, self.files.clone()).to_bytes();
+        self.write(MANIFEST_JSON, |out| out.write_all(&manifest))?;
+        if let Some(key) = self.provenance.signing_key.clone() {
+            self.write(MANIFEST_SIG, |out| out.write_all(&signing::sign(&key, &manifest)))?;
+        }
+        let names: Vec<String> = self.files.iter().map(|file| file.name.clone()).collect();
+        for name in &names {
             check_replaceable(&self.target.join(name))?;
         }
-        self.write_manifest()?;
-        move_into_place(self.staging.path(), &self.target, &self.files)
+        self.write_publication(&names)?;
+        move_into_place(self.staging.path(), &self.target, &names)
     }
 
     /// Records the report's files in the staging folder, durably, before the first one moves.
-    fn write_manifest(&self) -> Result<(), DirectoryError> {
-        let path = self.staging.path().join(MANIFEST);
+    fn write_publication(&self, names: &[String]) -> Result<(), DirectoryError> {
+        let path = self.staging.path().join(PUBLICATION);
         let failed = |error| DirectoryError::Write { path: self.target.clone(), error };
         let mut file = owner_only().open(&path).map_err(failed)?;
-        file.write_all(self.files.join("\n").as_bytes()).and_then(|()| file.sync_all()).map_err(failed)?;
+        file.write_all(names.join("\n").as_bytes()).and_then(|()| file.sync_all()).map_err(failed)?;
         sync_directory(self.staging.path());
         Ok(())
     }
@@ -180,10 +212,10 @@ fn recover(target: &Path) -> Result<(), DirectoryError> {
     leftovers.sort();
     for staging in leftovers {
         let recovered = |error| DirectoryError::Recover { path: staging.clone(), error };
-        match fs::read_to_string(staging.join(MANIFEST)) {
-            Ok(manifest) => {
+        match fs::read_to_string(staging.join(PUBLICATION)) {
+            Ok(list) => {
                 let files: Vec<String> =
-                    manifest.lines().filter(|name| REPORT_FILES.contains(name)).map(str::to_owned).collect();
+                    list.lines().filter(|name| REPORT_FILES.contains(name)).map(str::to_owned).collect();
                 for name in &files {
                     check_replaceable(&target.join(name))?;
                 }
@@ -225,6 +257,16 @@ fn check_replaceable(path: &Path) -> Result<(), DirectoryError> {
 mod tests {
     use super::*;
 
+    fn provenance() -> Provenance {
+        Provenance {
+            command_line: vec!["permaudit".to_owned(), "report".to_owned()],
+            generated_at: "2026-12-01T00:00:00Z".to_owned(),
+            snapshots: Vec::new(),
+            redaction: None,
+            signing_key: None,
+        }
+    }
+
     fn write(directory: &mut ReportDirectory, name: &str, text: &str) {
         directory.write(name, |out| out.write_all(text.as_bytes())).unwrap();
     }
@@ -236,7 +278,7 @@ mod tests {
         fs::create_dir_all(&target).unwrap();
         fs::write(target.join("revocation-plan.csv"), "old").unwrap();
         fs::write(target.join("notes.txt"), "mine").unwrap();
-        let mut directory = ReportDirectory::create(&target).unwrap();
+        let mut directory = ReportDirectory::create(&target, &provenance()).unwrap();
         write(&mut directory, "report.html", "new");
         assert!(!target.join("report.html").exists(), "nothing is visible before publishing");
         directory.publish().unwrap();
@@ -244,15 +286,50 @@ mod tests {
         assert!(!target.join("revocation-plan.csv").exists(), "a stale report file is removed");
         assert_eq!(fs::read_to_string(target.join("notes.txt")).unwrap(), "mine", "other files stay");
         let left: Vec<_> = fs::read_dir(&target).unwrap().map(|entry| entry.unwrap().file_name()).collect();
-        assert_eq!(left.len(), 2, "no staging folder is left: {left:?}");
+        assert_eq!(left.len(), 3, "no staging folder is left: {left:?}");
     }
 
-    /// Leaves in `target` what a run killed while publishing leaves: a staging folder with its manifest
+    #[test]
+    fn the_manifest_names_every_file_by_digest_and_size_and_comes_last() {
+        let root = tempfile::tempdir().unwrap();
+        let mut directory = ReportDirectory::create(root.path(), &provenance()).unwrap();
+        write(&mut directory, "report.html", "abc");
+        write(&mut directory, "anomalies.csv", "");
+        let written = directory.publish().unwrap();
+        assert_eq!(written.last().unwrap(), &root.path().join(MANIFEST_JSON));
+        let manifest = Manifest::parse(&fs::read(root.path().join(MANIFEST_JSON)).unwrap()).unwrap();
+        let files: Vec<(&str, &str, u64)> =
+            manifest.files.iter().map(|file| (file.name.as_str(), file.sha256.as_str(), file.size)).collect();
+        assert_eq!(
+            files,
+            [
+                ("anomalies.csv", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", 0),
+                ("report.html", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", 3),
+            ]
+        );
+        assert_eq!(manifest.command_line, ["permaudit", "report"]);
+        assert!(!root.path().join(MANIFEST_SIG).exists(), "no key, no signature");
+    }
+
+    #[test]
+    fn a_signing_key_adds_the_signature_of_the_manifest() {
+        let root = tempfile::tempdir().unwrap();
+        let key = signing::generate().unwrap();
+        let provenance = Provenance { signing_key: Some(key.clone()), ..provenance() };
+        let mut directory = ReportDirectory::create(root.path(), &provenance).unwrap();
+        write(&mut directory, "report.html", "abc");
+        directory.publish().unwrap();
+        let manifest = fs::read(root.path().join(MANIFEST_JSON)).unwrap();
+        let signature = fs::read(root.path().join(MANIFEST_SIG)).unwrap();
+        signing::check(&key.verifying_key(), &manifest, &signature).unwrap();
+    }
+
+    /// Leaves in `target` what a run killed while publishing leaves: a staging folder with its list
     /// and the files not moved yet, the moved ones in place beside an older report's.
     fn interrupted_publication(target: &Path) {
         let staging = target.join(".permaudit-staging-AbC123");
         fs::create_dir_all(&staging).unwrap();
-        fs::write(staging.join(MANIFEST), "permissions.json\nreport.html").unwrap();
+        fs::write(staging.join(PUBLICATION), "permissions.json\nreport.html").unwrap();
         fs::write(staging.join("report.html"), "new").unwrap();
         fs::write(target.join("permissions.json"), "new").unwrap();
         fs::write(target.join("report.html"), "old").unwrap();
@@ -267,7 +344,7 @@ mod tests {
         let never_published = target.join(".permaudit-staging-XyZ789");
         fs::create_dir_all(&never_published).unwrap();
         fs::write(never_published.join("report.html"), "half").unwrap();
-        let directory = ReportDirectory::create(&target).unwrap();
+        let directory = ReportDirectory::create(&target, &provenance()).unwrap();
         assert_eq!(fs::read_to_string(target.join("report.html")).unwrap(), "new");
         assert_eq!(fs::read_to_string(target.join("permissions.json")).unwrap(), "new");
         assert!(!target.join("revocation-plan.csv").exists(), "the interrupted report did not hold it");
@@ -284,7 +361,7 @@ mod tests {
         interrupted_publication(&target);
         fs::remove_file(target.join("revocation-plan.csv")).unwrap();
         fs::create_dir(target.join("revocation-plan.csv")).unwrap();
-        let mut directory = ReportDirectory::create(&target).unwrap();
+        let mut directory = ReportDirectory::create(&target, &provenance()).unwrap();
         write(&mut directory, "permissions.json", "newer");
         write(&mut directory, "revocation-plan.csv", "newer");
         assert!(directory.publish().is_err(), "the path in the way stops this report");
@@ -297,7 +374,7 @@ mod tests {
         let root = tempfile::tempdir().unwrap();
         let file = root.path().join("a-file");
         fs::write(&file, "").unwrap();
-        let error = ReportDirectory::create(&file).err().unwrap();
+        let error = ReportDirectory::create(&file, &provenance()).err().unwrap();
         let chained = format!("{:#}", anyhow::Error::new(error));
         assert_eq!(chained.matches("os error").count(), 1, "{chained}");
     }
@@ -308,7 +385,7 @@ mod tests {
         let target = root.path().join("out");
         fs::create_dir_all(target.join("report.html")).unwrap();
         fs::write(target.join("permissions.json"), "old").unwrap();
-        let mut directory = ReportDirectory::create(&target).unwrap();
+        let mut directory = ReportDirectory::create(&target, &provenance()).unwrap();
         write(&mut directory, "permissions.json", "new");
         write(&mut directory, "report.html", "new");
         let error = directory.publish().unwrap_err().to_string();

@@ -43,6 +43,7 @@ fn with_evaluation<T>(
         policy: &policy,
         exemptions: &exemptions,
         today: today(),
+        originals: Default::default(),
     });
     look(&evaluation)
 }

@@ -34,7 +34,7 @@ fn the_demo_report_matches_its_golden_files() {
         .unwrap()
         .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names.len(), 8, "eight files and no temporary file left behind: {names:?}");
+    assert_eq!(names.len(), 9, "eight files, their manifest, and no temporary file left behind: {names:?}");
 }
 
 #[test]

@@ -127,6 +127,17 @@ fn a_snapshot_round_trips_and_saves_deterministically() {
 }
 
 #[test]
+fn a_snapshot_is_named_by_the_sha256_of_its_file() {
+    let directory = tempfile::tempdir().unwrap();
+    let (snapshot, digest) = Snapshot::load_with_digest(&demo_org()).unwrap();
+    let sha256 = |path: &Path| permaudit::digest::Sha256Digest::of(&std::fs::read(path).unwrap());
+    assert_eq!(digest, sha256(&demo_org()), "a file's own bytes");
+    let saved = directory.path().join("saved.json");
+    snapshot.save(&saved).unwrap();
+    assert_eq!(snapshot.digest(), sha256(&saved), "in memory: the bytes `save` (and `collect`) would write");
+}
+
+#[test]
 fn the_generator_is_deterministic_from_its_seed() {
     let directory = tempfile::tempdir().unwrap();
     let run = |name: &str, seed: &str| {

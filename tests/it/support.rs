@@ -18,17 +18,23 @@ pub fn demo_org() -> PathBuf {
 
 /// Runs the permaudit binary with `args` and returns its output.
 pub fn permaudit(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_permaudit"))
-        .args(args)
+    command().args(args).output().expect("the permaudit binary runs")
+}
+
+/// Returns the permaudit binary as every test runs it, ready for arguments, a folder or variables.
+pub fn command() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_permaudit"));
+    command
         .env_remove("PERMAUDIT_TIMINGS")
         // Outputs that name the host or fit the console width must not depend on the caller's shell.
         .env_remove("ANYSCALE_HOST")
         .env_remove("ANYSCALE_CLI_TOKEN")
         .env_remove("COLUMNS")
-        // The controls evaluate on "today": every test run evaluates on 2026-12-01.
-        .env("SOURCE_DATE_EPOCH", "1796083200")
-        .output()
-        .expect("the permaudit binary runs")
+        .env_remove("PERMAUDIT_REDACT_KEY")
+        // The controls evaluate on "today", and reports are generated at "now": every test run
+        // evaluates on 2026-12-01 and generates at its midnight.
+        .env("SOURCE_DATE_EPOCH", "1796083200");
+    command
 }
 
 /// Returns stdout as text.

@@ -2,6 +2,7 @@
 //! direct grants of a groups-only organization, and a member who never got access.
 
 use super::super::finding::Evidence;
+use super::super::originals::Originals;
 use super::super::policy::Policy;
 use crate::model::{OrgRole, Role};
 use crate::resolve::{Entry, MemberAccess, Resolution};
@@ -31,8 +32,13 @@ pub fn service_account(resolution: &Resolution<'_>, access: &MemberAccess) -> Ve
 }
 
 /// A member whose email domain matches none of the allowed domains.
-pub fn email_domain(resolution: &Resolution<'_>, policy: &Policy, access: &MemberAccess) -> Vec<Evidence> {
-    let email = &resolution.index.member_record(access.member).email;
+pub fn email_domain(
+    resolution: &Resolution<'_>,
+    policy: &Policy,
+    originals: Originals<'_>,
+    access: &MemberAccess,
+) -> Vec<Evidence> {
+    let email = &originals.member(&resolution.index, access.member).email;
     let domain = email.rsplit_once('@').map_or("", |(_, domain)| domain);
     let allowed = !domain.is_empty() && policy.allowed_email_domains.iter().any(|pattern| pattern.matches(domain));
     if allowed {

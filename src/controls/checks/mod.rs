@@ -9,6 +9,7 @@ mod rules;
 use super::catalog::{Builtin, CatalogControl};
 use super::definition::{ControlDefinition, ControlKind};
 use super::finding::Evidence;
+use super::originals::Originals;
 use super::policy::Policy;
 use crate::resolve::{AnomalyKind, MemberAccess, Resolution};
 use chrono::NaiveDate;
@@ -16,11 +17,13 @@ pub use members::joined_on;
 use rayon::prelude::*;
 use rules::CompiledRule;
 
-/// What the checks read: the resolution, the policy, and the date staleness is measured to.
+/// What the checks read: the resolution, the policy, the date staleness is measured to, and the
+/// records the policy's patterns are matched against.
 pub struct Inputs<'r, 'a> {
     pub resolution: &'r Resolution<'a>,
     pub policy: &'r Policy,
     pub today: NaiveDate,
+    pub originals: Originals<'r>,
 }
 
 /// The position of each running check among the evaluation's controls (`None`: it does not run).
@@ -80,7 +83,7 @@ fn member_evidence(inputs: &Inputs<'_, '_>, targets: &Targets<'_>, access: &Memb
         tag(targets.service_account, members::service_account(resolution, access));
     }
     if targets.email.is_some() {
-        tag(targets.email, members::email_domain(resolution, inputs.policy, access));
+        tag(targets.email, members::email_domain(resolution, inputs.policy, inputs.originals, access));
     }
     if targets.direct.is_some() {
         tag(targets.direct, members::direct_grants(resolution, access));
@@ -115,9 +118,7 @@ impl<'p> Targets<'p> {
             .enumerate()
             .filter(|(_, definition)| definition.skipped.is_none())
             .filter_map(|(control, definition)| match definition.kind {
-                ControlKind::Rule(rule) => {
-                    Some(CompiledRule::new(inputs.resolution, &inputs.policy.rules[rule], control as u16))
-                }
+                ControlKind::Rule(rule) => Some(CompiledRule::new(inputs, &inputs.policy.rules[rule], control as u16)),
                 ControlKind::Catalog(_) => None,
             })
             .collect();

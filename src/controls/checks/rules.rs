@@ -3,7 +3,9 @@
 //! owners of everything) included.
 
 use super::super::finding::Evidence;
+use super::super::originals::Originals;
 use super::super::policy::Rule;
+use super::Inputs;
 use crate::resolve::{CloudIx, Entry, GroupIx, MemberAccess, MemberIx, ProjectIx, Resolution};
 
 /// A rule with its patterns matched once against every cloud, project and group.
@@ -11,6 +13,7 @@ pub struct CompiledRule<'p> {
     /// The rule's position among the evaluation's controls.
     pub control: u16,
     rule: &'p Rule,
+    originals: Originals<'p>,
     clouds: Vec<bool>,
     projects: Vec<bool>,
     groups: Vec<bool>,
@@ -20,30 +23,31 @@ pub struct CompiledRule<'p> {
 
 impl<'p> CompiledRule<'p> {
     /// Matches the rule's patterns against the organization's names and ids.
-    pub fn new(resolution: &Resolution<'_>, rule: &'p Rule, control: u16) -> CompiledRule<'p> {
+    pub fn new(inputs: &Inputs<'p, '_>, rule: &'p Rule, control: u16) -> CompiledRule<'p> {
+        let (resolution, originals) = (inputs.resolution, inputs.originals);
         let index = &resolution.index;
         let clouds: Vec<bool> = (0..index.clouds.len() as CloudIx)
             .map(|cloud| {
-                let record = index.cloud_record(cloud);
+                let record = originals.cloud(index, cloud);
                 rule.clouds.iter().any(|pattern| pattern.matches(&record.name) || pattern.matches(record.id.as_str()))
             })
             .collect();
         let projects: Vec<bool> = (0..index.projects.len() as ProjectIx)
             .map(|project| {
-                let record = index.project_record(project);
+                let record = originals.project(index, project);
                 rule.projects.iter().any(|pattern| pattern.matches(&record.name) || pattern.matches(record.id.as_str()))
             })
             .collect();
         let groups = (0..index.groups.len() as GroupIx)
             .map(|group| {
-                let record = index.group_record(group);
+                let record = originals.group(index, group);
                 rule.allow_groups
                     .iter()
                     .any(|pattern| pattern.matches(&record.name) || pattern.matches(record.id.as_str()))
             })
             .collect();
         let covered = covered(resolution, &clouds, &projects);
-        CompiledRule { control, rule, clouds, projects, groups, covered }
+        CompiledRule { control, rule, originals, clouds, projects, groups, covered }
     }
 
     /// Returns the member's entries that break the rule: its explicit roles above the limit, or for
@@ -76,7 +80,7 @@ impl<'p> CompiledRule<'p> {
 
     /// Returns true when the rule names the member, by id or email, or one of its groups.
     fn allows(&self, resolution: &Resolution<'_>, member: MemberIx) -> bool {
-        let record = resolution.index.member_record(member);
+        let record = self.originals.member(&resolution.index, member);
         let by_name = self.rule.allow_members.iter().any(|pattern| {
             pattern.matches(record.member_id()) || pattern.matches(&record.id) || pattern.matches(&record.email)
         });

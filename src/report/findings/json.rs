@@ -4,6 +4,7 @@
 
 use super::{render_chunks, render_views, state_name};
 use crate::controls::{Evaluation, ExemptionState, Status};
+use crate::evidence::Stamp;
 use crate::model::Severity;
 use serde::Serialize;
 use serde_json::ser::Formatter;
@@ -73,11 +74,14 @@ struct ExemptionEntry<'e> {
     matched: usize,
 }
 
-/// Writes the document, pretty-printed with an indent of two spaces, findings rendered in parallel.
-pub fn write<W: Write>(mut writer: W, evaluation: &Evaluation<'_, '_>) -> io::Result<()> {
+/// Writes the document, pretty-printed with an indent of two spaces, findings rendered in parallel;
+/// it names the snapshot and the permaudit version of `stamp`.
+pub fn write<W: Write>(mut writer: W, evaluation: &Evaluation<'_, '_>, stamp: &Stamp) -> io::Result<()> {
     let collection = evaluation.collection;
     writer.write_all(b"{\n")?;
     field(&mut writer, "format", &FINDINGS_FORMAT)?;
+    field(&mut writer, "permaudit_version", &stamp.permaudit_version)?;
+    field(&mut writer, "snapshot_sha256", &stamp.snapshot_sha256)?;
     field(&mut writer, "organization_id", &evaluation.resolution.organization_id())?;
     field(&mut writer, "collected_at", &collection.collected_at)?;
     field(&mut writer, "collection_complete", &collection.complete)?;

@@ -1,6 +1,7 @@
 //! The renderings of an evaluation of the controls: `findings.json` (format `permaudit-findings/1`),
 //! the findings CSV, JUnit XML for CI systems, the text of `permaudit check`, and the Controls section
-//! of `report.html` (`docs/controls.md` documents each format).
+//! of `report.html` (`docs/controls.md` documents each format); and the directory of `check --out-dir`,
+//! which holds the three files with their manifest.
 
 pub mod csv;
 pub mod html;
@@ -8,9 +9,27 @@ pub mod json;
 pub mod junit;
 pub mod text;
 
+use super::directory::{DirectoryError, ReportDirectory, FINDINGS_CSV, FINDINGS_JSON, FINDINGS_JUNIT};
 use crate::controls::{Evaluation, ExemptionState, Finding, FindingView};
+use crate::evidence::Provenance;
 use rayon::prelude::*;
 use std::io;
+use std::path::{Path, PathBuf};
+
+/// Writes `findings.json`, `findings.csv` and `findings.junit.xml` into `directory`, with the manifest
+/// of `provenance`; returns the paths written.
+pub fn write_directory(
+    directory: &Path,
+    evaluation: &Evaluation<'_, '_>,
+    provenance: &Provenance,
+) -> Result<Vec<PathBuf>, DirectoryError> {
+    let stamp = provenance.stamp();
+    let mut report = ReportDirectory::create(directory, provenance)?;
+    report.write(FINDINGS_JSON, |out| json::write(out, evaluation, &stamp))?;
+    report.write(FINDINGS_CSV, |out| csv::write(out, evaluation))?;
+    report.write(FINDINGS_JUNIT, |out| junit::write(out, evaluation))?;
+    report.publish()
+}
 
 /// How many findings one parallel task renders.
 const CHUNK: usize = 1024;

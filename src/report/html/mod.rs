@@ -8,6 +8,7 @@ pub mod data;
 mod gzip;
 pub mod svg;
 
+use crate::evidence::Stamp;
 use base64::Engine as _;
 use minijinja::value::{Serde, Value};
 use minijinja::{context, Environment};
@@ -36,13 +37,14 @@ pub struct HtmlError {
 }
 
 /// Returns the organization report, from its summary, charts, Controls section (none: no section), data
-/// block and, when given, its "Changes since" section.
+/// block, "Changes since" section (when given), and the stamp its header shows.
 pub fn render_report(
     summary: &impl Serialize,
     charts: &[charts::Chart],
     controls: Option<&impl Serialize>,
     data_block: String,
     changes: Option<&impl Serialize>,
+    stamp: &Stamp,
 ) -> Result<String, HtmlError> {
     let charts: Vec<Value> = charts
         .iter()
@@ -69,6 +71,7 @@ pub fn render_report(
             charts => charts,
             controls => controls.map(|controls| Value::from(Serde(controls))),
             changes => changes.map(|changes| Value::from(Serde(changes))),
+            stamp => Value::from(Serde(stamp)),
         },
     )
 }
@@ -86,8 +89,8 @@ pub fn render_diff(format: &str, changes: &impl Serialize) -> Result<String, Htm
     )
 }
 
-/// Returns the one-person (offboarding) report; it needs no script.
-pub fn render_person_report(person: &impl Serialize) -> Result<String, HtmlError> {
+/// Returns the one-person (offboarding) report, with the stamp its header shows; it needs no script.
+pub fn render_person_report(person: &impl Serialize, stamp: &Stamp) -> Result<String, HtmlError> {
     render(
         "person.html.j2",
         context! {
@@ -95,6 +98,7 @@ pub fn render_person_report(person: &impl Serialize) -> Result<String, HtmlError
             csp => content_security_policy(false),
             style => Value::from_safe_string(STYLE.to_owned()),
             person => Value::from(Serde(person)),
+            stamp => Value::from(Serde(stamp)),
         },
     )
 }
