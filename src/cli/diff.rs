@@ -1,10 +1,13 @@
 //! `permaudit diff`: what changed between two collections of one organization, and why.
 
+use super::evidence::RedactArgs;
 use super::output::{info, phase, start_clock};
 use super::source::{collect_live, LiveOptions};
 use super::{EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK};
 use crate::diff::{compare_resolved, Diff, Options};
-use crate::model::Snapshot;
+use crate::model::{same_email, Organization, Snapshot};
+
+use crate::redact::{redact_snapshot, Redactor};
 use crate::report::diff::{render_page, write_csv, write_json, write_text};
 use crate::resolve::resolve;
 use anyhow::Context;
@@ -42,6 +45,7 @@ Examples:
   permaudit diff monday.json tuesday.json --format html --output-file changes.html
   permaudit diff monday.json --fail-on-change escalation      # against a live collection
   permaudit diff monday.json tuesday.json --user alice@example.com --format json
+  permaudit diff monday.json tuesday.json --redact emails,names,ids --redact-key-file redact.key
 
 Exit codes:
   0  no change, or changes without --fail-on-change
@@ -74,20 +78,23 @@ pub struct DiffArgs {
     /// owner, a service account gaining write or owner).
     #[arg(long, value_enum, value_name = "any|escalation")]
     pub fail_on_change: Option<FailOn>,
+    #[command(flatten)]
+    pub redaction: RedactArgs,
 }
 
 /// Compares the two collections, writes the changes, and returns the exit code.
 pub fn run(args: DiffArgs) -> anyhow::Result<u8> {
     start_clock();
+    let redactor = args.redaction.redactor()?;
     let started = Instant::now();
-    let (old, new) = load_both(&args.old, args.new.as_deref())?;
+    let (old, new, member) = read(&args, redactor.as_ref())?;
     phase("read", started);
     let started = Instant::now();
     // One after the other: each resolution already runs on every thread of the pool.
     let (before, after) = (resolve(&old.organization), resolve(&new.organization));
     phase("resolve", started);
     let started = Instant::now();
-    let options = Options { member: args.user.clone() };
+    let options = Options { member };
     let diff = compare_resolved((&before, &old.collection), (&after, &new.collection), &options)?;
     phase("compare", started);
     let started = Instant::now();
@@ -104,6 +111,30 @@ pub fn run(args: DiffArgs) -> anyhow::Result<u8> {
     std::mem::forget((before, after));
     std::mem::forget((old, new));
     Ok(code)
+}
+
+/// Reads both collections and redacts them when asked, with `--user` as the redacted collections name
+/// the member: the argument itself without redaction (or when it names nobody in clear: it may be a
+/// pseudonym), else the redacted id of the member it names, found by id or email in either collection.
+fn read(args: &DiffArgs, redactor: Option<&Redactor>) -> anyhow::Result<(Snapshot, Snapshot, Option<String>)> {
+    let (old, new) = load_both(&args.old, args.new.as_deref())?;
+    let Some(redactor) = redactor else { return Ok((old, new, args.user.clone())) };
+    let named = |organization: &Organization, wanted: &str| {
+        let mut members = organization.members.iter();
+        members
+            .position(|member| member.member_id() == wanted || member.id == wanted || same_email(&member.email, wanted))
+    };
+    let (old, new) = ((redact_snapshot(&old, redactor)?, &old), (redact_snapshot(&new, redactor)?, &new));
+    let member = args.user.as_deref().map(|wanted| {
+        [&new, &old]
+            .iter()
+            .find_map(|(redacted, original)| {
+                let position = named(&original.organization, wanted)?;
+                Some(redacted.organization.members[position].member_id().to_owned())
+            })
+            .unwrap_or_else(|| wanted.to_owned())
+    });
+    Ok((old.0, new.0, member))
 }
 
 /// Reads both collections at once: the old snapshot, and the new one or a live collection.

@@ -184,6 +184,35 @@ fn a_scoped_report_with_a_baseline_finds_the_cloud_by_its_real_name_and_names_no
     assert_none_found(&values, &every_byte(&out));
 }
 
+#[test]
+fn a_redacted_diff_names_nobody_and_finds_a_member_by_the_real_email() {
+    let folder = tempfile::tempdir().unwrap();
+    let key = key_file(folder.path(), KEY);
+    let (org, old) = (folder.path().join("new.json"), folder.path().join("old.json"));
+    let shape = ["--members", "200", "--groups", "10", "--clouds", "3", "--projects", "12", "--grants", "2000"];
+    run(&[&["generate"][..], &shape[..], &["--seed", "8", "--out", old.to_str().unwrap()]].concat(), 0);
+    let edit = ["generate", "--edit", old.to_str().unwrap(), "--edits", "60", "--seed", "3"];
+    run(&[&edit[..], &["--out", org.to_str().unwrap()]].concat(), 0);
+    let redact = ["--redact", "emails,names,ids", "--redact-key-file", key.to_str().unwrap()];
+    let (old_path, new_path) = (old.to_str().unwrap(), org.to_str().unwrap());
+    let json = run(&[&["diff", old_path, new_path, "--format", "json"][..], &redact[..]].concat(), 0).stdout;
+    let mut values = people(&Snapshot::load(&old).unwrap());
+    values.extend(people(&Snapshot::load(&org).unwrap()));
+    assert_none_found(&values, &[("diff.json".to_owned(), json.clone())]);
+    let clear = run(&["diff", old_path, new_path, "--format", "json"], 0).stdout;
+    let clear: serde_json::Value = serde_json::from_slice(&clear).unwrap();
+    let (id, email) = (&clear["changes"][0]["member"]["id"], clear["changes"][0]["member"]["email"].as_str().unwrap());
+    let changes_of = |args: &[&str]| -> Vec<String> {
+        let output: serde_json::Value = serde_json::from_slice(&run(args, 0).stdout).unwrap();
+        output["changes"].as_array().unwrap().iter().map(|change| change["member"]["id"].to_string()).collect()
+    };
+    let in_clear = changes_of(&["diff", old_path, new_path, "--format", "json", "--user", email]);
+    let redacted =
+        changes_of(&[&["diff", old_path, new_path, "--format", "json", "--user", email][..], &redact].concat());
+    assert_eq!(redacted.len(), in_clear.len(), "the member's changes, found by the real email");
+    assert!(redacted.iter().all(|other| *other == redacted[0] && *other != id.to_string()), "{redacted:?}");
+}
+
 /// Writes the demo report redacted with `key` into `name` inside `folder`.
 fn redacted_demo(folder: &Path, name: &str, key: &Path) -> PathBuf {
     let out = folder.join(name);
