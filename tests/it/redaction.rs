@@ -201,7 +201,8 @@ fn a_redacted_diff_names_nobody_and_finds_a_member_by_the_real_email() {
     assert_none_found(&values, &[("diff.json".to_owned(), json.clone())]);
     let clear = run(&["diff", old_path, new_path, "--format", "json"], 0).stdout;
     let clear: serde_json::Value = serde_json::from_slice(&clear).unwrap();
-    let (id, email) = (&clear["changes"][0]["member"]["id"], clear["changes"][0]["member"]["email"].as_str().unwrap());
+    let (id, email) =
+        (clear["changes"][0]["member"]["id"].to_string(), clear["changes"][0]["member"]["email"].as_str().unwrap());
     let changes_of = |args: &[&str]| -> Vec<String> {
         let output: serde_json::Value = serde_json::from_slice(&run(args, 0).stdout).unwrap();
         output["changes"].as_array().unwrap().iter().map(|change| change["member"]["id"].to_string()).collect()
@@ -210,7 +211,7 @@ fn a_redacted_diff_names_nobody_and_finds_a_member_by_the_real_email() {
     let redacted =
         changes_of(&[&["diff", old_path, new_path, "--format", "json", "--user", email][..], &redact].concat());
     assert_eq!(redacted.len(), in_clear.len(), "the member's changes, found by the real email");
-    assert!(redacted.iter().all(|other| *other == redacted[0] && *other != id.to_string()), "{redacted:?}");
+    assert!(redacted.iter().all(|other| *other == redacted[0] && *other != id), "{redacted:?}");
 }
 
 /// Writes the demo report redacted with `key` into `name` inside `folder`.
