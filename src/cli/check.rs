@@ -3,7 +3,7 @@
 //! mutes reaches `--fail-on`.
 
 use super::controls::{ControlsArgs, FailOn};
-use super::evidence::{load_input, provenance, shown_controls, RedactArgs, SignArgs};
+use super::evidence::{provenance, shown_controls, start, RedactArgs, SignArgs, Start};
 use super::output::{info, phase, start_clock};
 use super::{EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK};
 use crate::controls::{default_policy_text, evaluate, Evaluation, Request};
@@ -89,11 +89,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
         anyhow::bail!("--sign-key signs the manifest of a report directory: give --out-dir DIR as well");
     }
     let settings = args.controls.settings()?;
-    let redactor = args.redaction.redactor()?;
-    let signing_key = args.signing.key()?;
-    let started = Instant::now();
-    let input = load_input(args.org.as_deref(), redactor.as_ref())?;
-    phase("read", started);
+    let Start { redactor, signing_key, input } = start(args.org.as_deref(), &args.redaction, &args.signing)?;
     let provenance = provenance(vec![input.facts.clone()], redactor.as_ref(), signing_key)?;
     let started = Instant::now();
     let resolution = resolve(&input.snapshot.organization);

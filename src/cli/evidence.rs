@@ -125,6 +125,24 @@ impl Input {
     }
 }
 
+/// What a command that writes evidence starts from.
+pub struct Start {
+    pub redactor: Option<Redactor>,
+    pub signing_key: Option<ed25519_dalek::SigningKey>,
+    pub input: Input,
+}
+
+/// Reads the redactor and the signing key (first, so that a bad key fails before a long read), then the
+/// organization (`--org FILE`, else live), redacted when asked.
+pub fn start(org: Option<&Path>, redaction: &RedactArgs, signing: &SignArgs) -> anyhow::Result<Start> {
+    let redactor = redaction.redactor()?;
+    let signing_key = signing.key()?;
+    let started = std::time::Instant::now();
+    let input = load_input(org, redactor.as_ref())?;
+    super::output::phase("read", started);
+    Ok(Start { redactor, signing_key, input })
+}
+
 /// Reads the organization (`--org FILE`, else live) and redacts it when a redactor is given.
 pub fn load_input(org: Option<&Path>, redactor: Option<&Redactor>) -> anyhow::Result<Input> {
     let (snapshot, digest) = load_with_digest(org)?;

@@ -3,8 +3,8 @@
 //! one-person offboarding review.
 
 use super::controls::{ControlsArgs, FailOn, Settings};
-use super::evidence::{find_member, first_found, load_input, provenance, redact_input, shown_controls, Input};
-use super::evidence::{RedactArgs, SignArgs};
+use super::evidence::{find_member, first_found, provenance, redact_input, shown_controls, Input};
+use super::evidence::{start, RedactArgs, SignArgs, Start};
 use super::output::{info, phase, start_clock};
 use super::source::load_with_digest;
 use super::{EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK};
@@ -61,11 +61,7 @@ pub struct ReportArgs {
 pub fn run(args: ReportArgs) -> anyhow::Result<u8> {
     start_clock();
     let settings = args.controls.settings()?;
-    let redactor = args.redaction.redactor()?;
-    let signing_key = args.signing.key()?;
-    let started = Instant::now();
-    let input = load_input(args.org.as_deref(), redactor.as_ref())?;
-    phase("read", started);
+    let Start { redactor, signing_key, input } = start(args.org.as_deref(), &args.redaction, &args.signing)?;
     let started = Instant::now();
     let resolution = resolve(&input.snapshot.organization);
     phase("resolve", started);

@@ -11,12 +11,19 @@ pub struct PythonFormatter {
     indent: usize,
     depth: usize,
     has_value: bool,
+    ensure_ascii: bool,
 }
 
 impl PythonFormatter {
     /// Returns a formatter indenting by `indent` spaces, starting at nesting depth `depth`.
     pub fn new(indent: usize, depth: usize) -> Self {
-        PythonFormatter { indent, depth, has_value: false }
+        PythonFormatter { indent, depth, has_value: false, ensure_ascii: true }
+    }
+
+    /// Returns a formatter that writes characters outside ASCII as they are (`ensure_ascii=False`),
+    /// which is also serde_json's pretty printer started at nesting depth `depth`.
+    pub fn unicode(indent: usize, depth: usize) -> Self {
+        PythonFormatter { ensure_ascii: false, ..PythonFormatter::new(indent, depth) }
     }
 
     fn newline<W: ?Sized + Write>(&self, writer: &mut W) -> io::Result<()> {
@@ -95,7 +102,10 @@ impl Formatter for PythonFormatter {
     }
 
     fn write_string_fragment<W: ?Sized + Write>(&mut self, writer: &mut W, fragment: &str) -> io::Result<()> {
-        write_ascii_escaped(writer, fragment)
+        match self.ensure_ascii {
+            true => write_ascii_escaped(writer, fragment),
+            false => writer.write_all(fragment.as_bytes()),
+        }
     }
 
     fn write_char_escape<W: ?Sized + Write>(&mut self, writer: &mut W, escape: CharEscape) -> io::Result<()> {

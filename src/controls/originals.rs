@@ -21,48 +21,32 @@ impl<'o> Originals<'o> {
         Originals { organization: Some(organization) }
     }
 
-    /// Returns the member record patterns see.
-    pub fn member<'x>(self, index: &'x OrgIndex<'x>, member: MemberIx) -> &'x Member
-    where
-        'o: 'x,
-    {
+    /// Returns the original record at `position` of the list `of` picks, else the record the index holds.
+    fn record<T>(self, of: fn(&Organization) -> &[T], position: usize, indexed: &'o T) -> &'o T {
         match self.organization {
-            Some(original) => &original.members[index.members[member as usize]],
-            None => index.member_record(member),
+            Some(original) => &of(original)[position],
+            None => indexed,
         }
+    }
+
+    /// Returns the member record patterns see.
+    pub fn member(self, index: &'o OrgIndex<'o>, member: MemberIx) -> &'o Member {
+        self.record(|original| &original.members, index.members[member as usize], index.member_record(member))
     }
 
     /// Returns the group record patterns see.
-    pub fn group<'x>(self, index: &'x OrgIndex<'x>, group: GroupIx) -> &'x Group
-    where
-        'o: 'x,
-    {
-        match self.organization {
-            Some(original) => &original.groups[index.groups[group as usize]],
-            None => index.group_record(group),
-        }
+    pub fn group(self, index: &'o OrgIndex<'o>, group: GroupIx) -> &'o Group {
+        self.record(|original| &original.groups, index.groups[group as usize], index.group_record(group))
     }
 
     /// Returns the cloud record patterns see.
-    pub fn cloud<'x>(self, index: &'x OrgIndex<'x>, cloud: CloudIx) -> &'x Cloud
-    where
-        'o: 'x,
-    {
-        match self.organization {
-            Some(original) => &original.clouds[index.clouds[cloud as usize]],
-            None => index.cloud_record(cloud),
-        }
+    pub fn cloud(self, index: &'o OrgIndex<'o>, cloud: CloudIx) -> &'o Cloud {
+        self.record(|original| &original.clouds, index.clouds[cloud as usize], index.cloud_record(cloud))
     }
 
     /// Returns the project record patterns see.
-    pub fn project<'x>(self, index: &'x OrgIndex<'x>, project: ProjectIx) -> &'x Project
-    where
-        'o: 'x,
-    {
-        match self.organization {
-            Some(original) => &original.projects[index.projects[project as usize]],
-            None => index.project_record(project),
-        }
+    pub fn project(self, index: &'o OrgIndex<'o>, project: ProjectIx) -> &'o Project {
+        self.record(|original| &original.projects, index.projects[project as usize], index.project_record(project))
     }
 
     /// Returns the id patterns see for a subject named only by its id: the original id of the record

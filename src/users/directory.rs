@@ -27,15 +27,13 @@ pub enum DirectoryError {
     Runtime(String),
 }
 
+/// One page of users, and the token of the next page when there is one.
+pub type Page = (Vec<User>, Option<String>);
+
 /// A place users are listed from and created in.
 pub trait Directory {
     /// Returns one page of at most `count` users that match, and the token of the next page.
-    fn page(
-        &mut self,
-        filters: &Filters,
-        count: u32,
-        token: Option<&str>,
-    ) -> Result<(Vec<User>, Option<String>), DirectoryError>;
+    fn page(&mut self, filters: &Filters, count: u32, token: Option<&str>) -> Result<Page, DirectoryError>;
 
     /// Returns the email key of every member, for the duplicate check of a batch.
     fn emails(&mut self) -> Result<HashSet<String>, DirectoryError>;
@@ -104,12 +102,7 @@ impl SnapshotDirectory {
 }
 
 impl Directory for SnapshotDirectory {
-    fn page(
-        &mut self,
-        filters: &Filters,
-        count: u32,
-        token: Option<&str>,
-    ) -> Result<(Vec<User>, Option<String>), DirectoryError> {
+    fn page(&mut self, filters: &Filters, count: u32, token: Option<&str>) -> Result<Page, DirectoryError> {
         let start = match token {
             None => 0,
             Some(token) => {
@@ -167,12 +160,7 @@ impl ApiDirectory {
 }
 
 impl Directory for ApiDirectory {
-    fn page(
-        &mut self,
-        filters: &Filters,
-        count: u32,
-        token: Option<&str>,
-    ) -> Result<(Vec<User>, Option<String>), DirectoryError> {
+    fn page(&mut self, filters: &Filters, count: u32, token: Option<&str>) -> Result<Page, DirectoryError> {
         let page = self.runtime.block_on(self.client.collaborator_page(filters, count, token))?;
         let users = page.members.iter().map(user_of).collect::<Result<_, _>>()?;
         Ok((users, page.next_paging_token))

@@ -3,11 +3,11 @@
 //! became of it, and every finding with its members, resource, role, paths and remediation.
 
 use super::{render_chunks, render_views, state_name};
+use crate::compat::pyjson::PythonFormatter;
 use crate::controls::{Evaluation, ExemptionState, Status};
 use crate::evidence::Stamp;
 use crate::model::Severity;
 use serde::Serialize;
-use serde_json::ser::Formatter;
 use std::io::{self, Write};
 
 /// The format version of `findings.json`.
@@ -124,77 +124,8 @@ fn field<W: Write, T: Serialize + ?Sized>(writer: &mut W, key: &str, value: &T) 
 
 /// Appends `value` pretty-printed (indent 2) as it reads at `depth` in the document.
 fn pretty_at<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T, depth: usize) -> io::Result<()> {
-    let mut serializer = serde_json::Serializer::with_formatter(out, Nested { depth, has_value: false });
+    let mut serializer = serde_json::Serializer::with_formatter(out, PythonFormatter::unicode(2, depth));
     value.serialize(&mut serializer).map_err(io::Error::other)
-}
-
-/// serde_json's pretty printer (indent 2), started at a depth: a value nested in the document prints
-/// as it would in the whole, without printing it apart and shifting its lines.
-struct Nested {
-    depth: usize,
-    has_value: bool,
-}
-
-impl Nested {
-    fn newline<W: ?Sized + Write>(&self, writer: &mut W) -> io::Result<()> {
-        writer.write_all(b"\n")?;
-        (0..self.depth).try_for_each(|_| writer.write_all(b"  "))
-    }
-}
-
-impl Formatter for Nested {
-    fn begin_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.depth += 1;
-        self.has_value = false;
-        writer.write_all(b"[")
-    }
-
-    fn end_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.depth -= 1;
-        if self.has_value {
-            self.newline(writer)?;
-        }
-        writer.write_all(b"]")
-    }
-
-    fn begin_array_value<W: ?Sized + Write>(&mut self, writer: &mut W, first: bool) -> io::Result<()> {
-        if !first {
-            writer.write_all(b",")?;
-        }
-        self.newline(writer)
-    }
-
-    fn end_array_value<W: ?Sized + Write>(&mut self, _writer: &mut W) -> io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
-
-    fn begin_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.depth += 1;
-        self.has_value = false;
-        writer.write_all(b"{")
-    }
-
-    fn end_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.depth -= 1;
-        if self.has_value {
-            self.newline(writer)?;
-        }
-        writer.write_all(b"}")
-    }
-
-    fn begin_object_key<W: ?Sized + Write>(&mut self, writer: &mut W, first: bool) -> io::Result<()> {
-        self.begin_array_value(writer, first)
-    }
-
-    fn begin_object_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        writer.write_all(b": ")
-    }
-
-    fn end_object_value<W: ?Sized + Write>(&mut self, _writer: &mut W) -> io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
 }
 
 fn summary(evaluation: &Evaluation<'_, '_>) -> Summary {

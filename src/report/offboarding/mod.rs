@@ -63,9 +63,8 @@ pub struct PersonFacts {
 /// One cloud or project entry with its paths.
 #[derive(Debug, Serialize)]
 pub struct EntryRow {
-    pub kind: &'static str,
-    pub id: String,
-    pub name: String,
+    #[serde(flatten)]
+    pub resource: ResourceRow,
     pub role: &'static str,
     pub paths: Vec<String>,
     pub cap: Option<String>,
@@ -148,21 +147,15 @@ fn entry_rows(resolution: &Resolution<'_>, access: &MemberAccess) -> Vec<EntryRo
     let paths = |sources: &[Source]| sources.iter().map(|&source| describe_source(index, source)).collect();
     let mut rows = Vec::new();
     for cloud in &access.clouds {
-        let record = index.cloud_record(cloud.cloud);
         rows.push(EntryRow {
-            kind: "cloud",
-            id: record.id.to_string(),
-            name: record.name.clone(),
+            resource: resource_row(resolution, Entry::Cloud(cloud.cloud)),
             role: cloud.role.as_str(),
             paths: paths(&cloud.sources),
             cap: facts::cloud_cap(index, cloud),
         });
         for project in &cloud.projects {
-            let record = index.project_record(project.project);
             rows.push(EntryRow {
-                kind: "project",
-                id: record.id.to_string(),
-                name: record.name.clone(),
+                resource: resource_row(resolution, Entry::Project(project.project)),
                 role: project.role.as_str(),
                 paths: paths(&project.sources),
                 cap: facts::project_cap(index, cloud, project),
