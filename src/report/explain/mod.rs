@@ -66,22 +66,22 @@ pub struct ScopeFacts {
     pub name: Option<String>,
 }
 
-/// One cloud entry.
+/// One cloud entry and its projects.
 #[derive(Debug, Serialize)]
 pub struct CloudExplanation {
-    pub id: String,
-    pub name: String,
-    pub role: &'static str,
-    pub cap: Option<String>,
-    pub paths: Vec<PathFacts>,
+    #[serde(flatten)]
+    pub entry: EntryExplanation,
     pub projects: Vec<ProjectExplanation>,
     /// With `--project`, the project in scope when the member has no role on it.
     pub project_without_role: Option<ProjectName>,
 }
 
 /// One project entry under its cloud.
+pub type ProjectExplanation = EntryExplanation;
+
+/// One cloud or project entry: its role, the cap on it, and its paths.
 #[derive(Debug, Serialize)]
-pub struct ProjectExplanation {
+pub struct EntryExplanation {
     pub id: String,
     pub name: String,
     pub role: &'static str,
@@ -200,11 +200,13 @@ fn explain_cloud(
         _ => None,
     };
     CloudExplanation {
-        id: record.id.to_string(),
-        name: record.name.clone(),
-        role: cloud.role.as_str(),
-        cap: facts::cloud_cap(index, cloud),
-        paths: paths.collect(),
+        entry: EntryExplanation {
+            id: record.id.to_string(),
+            name: record.name.clone(),
+            role: cloud.role.as_str(),
+            cap: facts::cloud_cap(index, cloud),
+            paths: paths.collect(),
+        },
         projects: projects.map(|project| explain_project(resolution, simulation, cloud, project)).collect(),
         project_without_role,
     }

@@ -50,12 +50,13 @@ impl Explanation {
 }
 
 fn write_cloud(text: &mut String, cloud: &CloudExplanation) {
-    let _ = writeln!(text, "\ncloud {} ({}): {}", cloud.name, cloud.id, cloud.role);
-    if let Some(cap) = &cloud.cap {
+    let entry = &cloud.entry;
+    let _ = writeln!(text, "\ncloud {} ({}): {}", entry.name, entry.id, entry.role);
+    if let Some(cap) = &entry.cap {
         let _ = writeln!(text, "  {cap}");
     }
     let _ = writeln!(text, "  paths, and what would remain without each one:");
-    write_paths(text, "  ", &cloud.paths);
+    write_paths(text, "  ", &entry.paths);
     for project in &cloud.projects {
         write_project(text, project);
     }
