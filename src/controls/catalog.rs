@@ -169,6 +169,20 @@ impl CatalogControl {
         builtins.chain(anomalies).collect()
     }
 
+    /// Returns the controls in the order reports list them, split where the policy's resource rules
+    /// go: the checks before, then the anomaly controls and the exemption controls after.
+    pub fn in_report_order() -> (Vec<CatalogControl>, Vec<CatalogControl>) {
+        let catalog = CatalogControl::all();
+        let is_exemption_control = |control: &CatalogControl| {
+            matches!(control, CatalogControl::Builtin(Builtin::ExemptionExpired | Builtin::ExemptionUnused))
+        };
+        let checks = catalog.iter().filter(|control| matches!(control, CatalogControl::Builtin(_)));
+        let checks = checks.filter(|control| !is_exemption_control(control)).copied().collect();
+        let anomalies = catalog.iter().filter(|control| matches!(control, CatalogControl::Anomaly(_)));
+        let exemptions = catalog.iter().filter(|control| is_exemption_control(control));
+        (checks, anomalies.chain(exemptions).copied().collect())
+    }
+
     /// Returns the control whose id this is.
     pub fn from_id(id: &str) -> Option<CatalogControl> {
         CatalogControl::all().into_iter().find(|control| control.id() == id)

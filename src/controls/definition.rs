@@ -1,7 +1,7 @@
 //! The controls one evaluation runs, in report order, with the policy applied: each catalog control
 //! with its switch, and each resource rule of the policy as a control of its own.
 
-use super::catalog::{Builtin, CatalogControl, Reads};
+use super::catalog::{CatalogControl, Reads};
 use super::policy::{skipped_reason, Policy, Rule};
 use crate::model::{Role, Severity};
 
@@ -31,17 +31,11 @@ pub struct ControlDefinition {
 /// Returns the controls of `policy` in report order: the built-in checks, the resource rules, the
 /// anomaly controls, then the controls on the exemptions themselves.
 pub fn definitions(policy: &Policy) -> Vec<ControlDefinition> {
-    let catalog = CatalogControl::all();
-    let is_exemption_control = |control: &CatalogControl| {
-        matches!(control, CatalogControl::Builtin(Builtin::ExemptionExpired | Builtin::ExemptionUnused))
-    };
-    let checks = catalog.iter().filter(|control| matches!(control, CatalogControl::Builtin(_)));
-    let checks = checks.filter(|control| !is_exemption_control(control));
-    let anomalies = catalog.iter().filter(|control| matches!(control, CatalogControl::Anomaly(_)));
-    let exemptions = catalog.iter().filter(|control| is_exemption_control(control));
-    let mut list: Vec<ControlDefinition> = checks.map(|&control| catalog_definition(policy, control)).collect();
+    let (before_rules, after_rules) = CatalogControl::in_report_order();
+    let mut list: Vec<ControlDefinition> =
+        before_rules.into_iter().map(|control| catalog_definition(policy, control)).collect();
     list.extend(policy.rules.iter().enumerate().map(|(position, rule)| rule_definition(position, rule)));
-    list.extend(anomalies.chain(exemptions).map(|&control| catalog_definition(policy, control)));
+    list.extend(after_rules.into_iter().map(|control| catalog_definition(policy, control)));
     list
 }
 

@@ -345,12 +345,8 @@ controls:
 ",
         defaults.org_owners.min, defaults.org_owners.max, defaults.max_owners_per_cloud
     );
-    let catalog =
-        super::definition::definitions(&defaults).into_iter().filter_map(|definition| match definition.kind {
-            super::definition::ControlKind::Catalog(control) => Some(control),
-            super::definition::ControlKind::Rule(_) => None,
-        });
-    for control in catalog {
+    let (before_rules, after_rules) = CatalogControl::in_report_order();
+    for control in before_rules.into_iter().chain(after_rules) {
         text.push_str(&format!(
             "  # {}\n  {}:\n    enabled: true\n    severity: {}\n",
             control.title(),
