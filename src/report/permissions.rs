@@ -63,38 +63,43 @@ impl<'r, 'a> PermissionsDocument<'r, 'a> {
         writer.write_all(b"\n}")
     }
 
+    /// Renders windows of users in parallel chunks while the previous window is being written, so that
+    /// rendering and writing overlap and only two windows are held at a time.
     fn write_users<W: Write>(&self, writer: &mut W, indent: usize) -> io::Result<()> {
-        const CHUNK: usize = 512;
-        const WINDOW: usize = 64;
+        const CHUNK: usize = 256;
+        const WINDOW: usize = 16;
         let users = self.users();
         if users.is_empty() {
             return writer.write_all(b"[]");
         }
         writer.write_all(b"[")?;
         let fragments = Fragments::new(self.resolution, indent);
+        let mut rendered: Vec<Vec<u8>> = Vec::new();
         let mut is_first = true;
         for window in users.chunks(CHUNK * WINDOW) {
-            let rendered: Vec<io::Result<Vec<u8>>> =
-                window.par_chunks(CHUNK).map(|chunk| self.render_chunk(chunk, indent, &fragments)).collect();
-            for chunk in rendered {
-                let chunk = chunk?;
-                // Every user starts with ",\n"; the very first one drops the comma.
-                writer.write_all(if is_first { &chunk[1..] } else { &chunk })?;
-                is_first = false;
-            }
+            let ready = std::mem::take(&mut rendered);
+            rendered = std::thread::scope(|scope| {
+                let rendering = scope.spawn(|| {
+                    window.par_chunks(CHUNK).map(|chunk| self.render_chunk(chunk, indent, &fragments)).collect()
+                });
+                let written = write_chunks(writer, &ready, &mut is_first);
+                let next = rendering.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                written.map(|()| next)
+            })?;
         }
+        write_chunks(writer, &rendered, &mut is_first)?;
         writer.write_all(b"\n")?;
         write_spaces(writer, indent)?;
         writer.write_all(b"]")
     }
 
-    fn render_chunk(&self, chunk: &[&MemberAccess], indent: usize, fragments: &Fragments) -> io::Result<Vec<u8>> {
-        let mut buffer = Vec::with_capacity(chunk.len() * 1024);
+    fn render_chunk(&self, chunk: &[&MemberAccess], indent: usize, fragments: &Fragments) -> Vec<u8> {
+        let mut buffer = Vec::with_capacity(chunk.len() * 4096);
         for access in chunk {
             buffer.extend_from_slice(b",");
             UserWriter { resolution: self.resolution, out: &mut buffer, indent, fragments }.user(access);
         }
-        Ok(buffer)
+        buffer
     }
 
     fn owner_views(&self) -> Vec<OwnerView<'a>> {
@@ -126,6 +131,17 @@ impl Serialize for PermissionsDocument<'_, '_> {
         document.serialize_field("users", &users)?;
         document.end()
     }
+}
+
+/// Writes rendered chunks of users; every user starts with ",\n", and the very first one drops the
+/// comma.
+fn write_chunks<W: Write>(writer: &mut W, chunks: &[Vec<u8>], is_first: &mut bool) -> io::Result<()> {
+    for chunk in chunks {
+        let bytes = if *is_first { chunk.get(1..).unwrap_or_default() } else { chunk.as_slice() };
+        writer.write_all(bytes)?;
+        *is_first = false;
+    }
+    Ok(())
 }
 
 /// The opening of every cloud and project entry, up to its list of projects or its role, rendered once:
