@@ -3,7 +3,6 @@
 
 use crate::compat::pyjson::{self, write_spaces};
 use crate::resolve::{CloudAccess, MemberAccess, ProjectAccess, Resolution};
-use rayon::prelude::*;
 use serde::ser::{SerializeStruct, Serializer};
 use serde::Serialize;
 use std::io::{self, Write};
@@ -63,8 +62,7 @@ impl<'r, 'a> PermissionsDocument<'r, 'a> {
         writer.write_all(b"\n}")
     }
 
-    /// Renders windows of users in parallel chunks while the previous window is being written, so that
-    /// rendering and writing overlap and only two windows are held at a time.
+    /// Renders windows of users in parallel chunks while the previous window is being written.
     fn write_users<W: Write>(&self, writer: &mut W, indent: usize) -> io::Result<()> {
         const CHUNK: usize = 256;
         const WINDOW: usize = 16;
@@ -74,20 +72,19 @@ impl<'r, 'a> PermissionsDocument<'r, 'a> {
         }
         writer.write_all(b"[")?;
         let fragments = Fragments::new(self.resolution, indent);
-        let mut rendered: Vec<Vec<u8>> = Vec::new();
         let mut is_first = true;
-        for window in users.chunks(CHUNK * WINDOW) {
-            let ready = std::mem::take(&mut rendered);
-            rendered = std::thread::scope(|scope| {
-                let rendering = scope.spawn(|| {
-                    window.par_chunks(CHUNK).map(|chunk| self.render_chunk(chunk, indent, &fragments)).collect()
-                });
-                let written = write_chunks(writer, &ready, &mut is_first);
-                let next = rendering.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                written.map(|()| next)
-            })?;
-        }
-        write_chunks(writer, &rendered, &mut is_first)?;
+        super::parallel::render_and_write(
+            &users,
+            CHUNK,
+            WINDOW,
+            |chunk| Ok(self.render_chunk(chunk, indent, &fragments)),
+            |chunk| {
+                // Every user starts with ",\n"; the very first one drops the comma.
+                let bytes = if is_first { chunk.get(1..).unwrap_or_default() } else { chunk };
+                is_first = false;
+                writer.write_all(bytes)
+            },
+        )?;
         writer.write_all(b"\n")?;
         write_spaces(writer, indent)?;
         writer.write_all(b"]")
@@ -131,17 +128,6 @@ impl Serialize for PermissionsDocument<'_, '_> {
         document.serialize_field("users", &users)?;
         document.end()
     }
-}
-
-/// Writes rendered chunks of users; every user starts with ",\n", and the very first one drops the
-/// comma.
-fn write_chunks<W: Write>(writer: &mut W, chunks: &[Vec<u8>], is_first: &mut bool) -> io::Result<()> {
-    for chunk in chunks {
-        let bytes = if *is_first { chunk.get(1..).unwrap_or_default() } else { chunk.as_slice() };
-        writer.write_all(bytes)?;
-        *is_first = false;
-    }
-    Ok(())
 }
 
 /// The opening of every cloud and project entry, up to its list of projects or its role, rendered once:

@@ -6,7 +6,6 @@ use super::csv::{neutralise, render};
 use super::view::ReportView;
 use crate::model::{Collection, Role};
 use crate::resolve::{CloudIx, MemberIx, ProjectIx};
-use rayon::prelude::*;
 use std::io::{self, Write};
 
 /// The format of `resources.csv`: version 2 names the org owners once, on the organization row, instead
@@ -165,13 +164,13 @@ pub fn write_resources<W: Write>(
     let context = RowContext::new(view, collection, tally);
     writer.write_all(&render(|csv| csv.write_record(RESOURCE_COLUMNS))?)?;
     writer.write_all(&render(|csv| context.write_organization_row(csv, tally))?)?;
-    for window in tally.rows.chunks(CHUNK * 64) {
-        let rendered: Vec<io::Result<Vec<u8>>> =
-            window.par_chunks(CHUNK).map(|chunk| context.render_rows(chunk)).collect();
-        for chunk in rendered {
-            writer.write_all(&chunk?)?;
-        }
-    }
+    super::parallel::render_and_write(
+        &tally.rows,
+        CHUNK,
+        64,
+        |chunk| context.render_rows(chunk),
+        |bytes| writer.write_all(bytes),
+    )?;
     writer.flush()
 }
 
