@@ -151,6 +151,8 @@ fn read_full(file: &mut File, buffer: &mut [u8]) -> io::Result<usize> {
 #[derive(Default)]
 struct Reader {
     state: StateCell,
+    /// Whether the last top-level value ended with a comma; `None` before the first one.
+    comma_after_value: Option<bool>,
     /// The list or field being gathered.
     current: Vec<u8>,
     pending: Vec<Piece>,
@@ -217,6 +219,12 @@ impl Reader {
         if (is_key || content == b"}") && self.state.0 == State::Field {
             self.end_field();
         }
+        if is_key || content == b"}" {
+            // A comma separates fields: one before every key but the first, none before the `}`.
+            let comma = self.comma_after_value.take();
+            let separated = if is_key { comma != Some(false) } else { comma != Some(true) };
+            separated.then_some(())?;
+        }
         if content == b"}" {
             self.state.0 = State::End;
         } else if let Some(list) = List::opened_by(content).filter(|_| is_key) {
@@ -243,11 +251,12 @@ impl Reader {
     /// Handles a line of a list read element by element.
     fn list_line(&mut self, list: List, line: &[u8], content: &[u8]) -> Option<()> {
         if content == b"  ]" || content == b"  ]," {
-            self.end_batch(list);
+            self.end_batch(list, true)?;
+            self.comma_after_value = Some(content.ends_with(b","));
             self.state.0 = State::Top;
         } else {
             if line.starts_with(b"    {") && self.current.len() >= BATCH {
-                self.end_batch(list);
+                self.end_batch(list, false)?;
                 self.current.push(b'[');
             }
             self.current.extend_from_slice(line);
@@ -255,27 +264,22 @@ impl Reader {
         Some(())
     }
 
-    /// Queues the elements gathered so far as one batch: `[` elements `]`, without the comma after the
-    /// last one.
-    fn end_batch(&mut self, list: List) {
+    /// Queues the elements gathered so far as one batch: `[` elements `]`. A batch cut before the next
+    /// element ends with the comma that separates them, which is dropped; the list's last batch ends
+    /// without one.
+    fn end_batch(&mut self, list: List, is_last: bool) -> Option<()> {
         let mut text = std::mem::take(&mut self.current);
-        let kept = trim_end(&text).len();
-        text.truncate(kept);
-        if text.last() == Some(&b',') {
-            text.pop();
-        }
+        let has_comma = without_trailing_comma(&mut text);
+        (has_comma != is_last).then_some(())?;
         text.push(b']');
         self.queue(Piece { list: Some(list), text });
+        Some(())
     }
 
     /// Queues a top-level field as a one-field object, without its trailing comma.
     fn end_field(&mut self) {
         let mut text = std::mem::take(&mut self.current);
-        let kept = trim_end(&text).len();
-        text.truncate(kept);
-        if text.last() == Some(&b',') {
-            text.pop();
-        }
+        self.comma_after_value = Some(without_trailing_comma(&mut text));
         text.push(b'}');
         self.queue(Piece { list: None, text });
     }
@@ -391,6 +395,17 @@ fn one_of<T>(inline: Option<Vec<T>>, streamed: Vec<T>, was_streamed: bool) -> Op
     }
 }
 
+/// Removes the whitespace at the end of `text`, then a comma there; returns whether there was one.
+fn without_trailing_comma(text: &mut Vec<u8>) -> bool {
+    let kept = trim_end(text).len();
+    text.truncate(kept);
+    let has_comma = text.last() == Some(&b',');
+    if has_comma {
+        text.pop();
+    }
+    has_comma
+}
+
 /// Returns `bytes` without the JSON whitespace at its end.
 fn trim_end(bytes: &[u8]) -> &[u8] {
     let kept = bytes.iter().rposition(|byte| !matches!(byte, b' ' | b'\t' | b'\n' | b'\r')).map_or(0, |last| last + 1);
@@ -451,7 +466,19 @@ mod tests {
         let cut = text[..text.len() / 2].to_owned();
         let trailing = format!("{text}x");
         let null_field = text.replacen("\"complete\": false", "\"complete\": null", 1);
+        // Invalid JSON that pieces cut at the lines would hide: a missing or an extra comma.
+        let no_comma = text.replacen("\"complete\": false,", "\"complete\": false", 1);
+        let extra_comma = text.replacen("\n  ]\n}", "\n  ],\n}", 1);
+        let last_element_comma = text.replacen("\n    }\n  ],\n  \"groups\"", "\n    },\n  ],\n  \"groups\"", 1);
+        let element_without_comma = text.replacen("\n    },\n    {", "\n    }\n    {", 1);
+        for (modified, original) in [(&no_comma, &text), (&extra_comma, &text), (&last_element_comma, &text)] {
+            assert_ne!(modified, original, "the variant differs from the saved file");
+        }
         for (name, variant) in [
+            ("no-comma", no_comma),
+            ("extra-comma", extra_comma),
+            ("last-element-comma", last_element_comma),
+            ("element-without-comma", element_without_comma),
             ("compact", compact),
             ("unknown", unknown_field),
             ("twice", twice),
