@@ -168,5 +168,13 @@ printf 'duckdb:     %8s s wall  %7s MiB peak RSS\n' "$t_duckdb" "$rss_duckdb"
 echo "permaudit phases: $(permaudit_phases "$bench/$label.permaudit.stderr")"
 echo "duckdb phases:    $(sed -n 's/^duckdb-peer: phases: //p' "$bench/$label.duckdb.stderr")"
 echo "ratio duckdb_time / permaudit_time: $ratio"
+# Engine to engine: permaudit's whole run (read, resolve, write) against DuckDB's SQL phase alone (load
+# the snapshot and compute the rules), leaving out Python's import, fetch, assembly and json.dumps.
+sql="$(sed -n 's/^duckdb-peer: phases: .*load \([0-9.]*\)s | compute \([0-9.]*\)s.*/\1 \2/p' "$bench/$label.duckdb.stderr" \
+    | awk '{ printf "%.2f", $1 + $2 }')"
+if [ -n "$sql" ]; then
+    echo "engine to engine: permaudit whole run $t_permaudit s, DuckDB SQL phase (load + compute) $sql s:" \
+        "$(awk -v d="$sql" -v p="$t_permaudit" 'BEGIN { if (p > 0) printf "%.1fx", d / p; else print "n/a" }') (target: at least 5x)"
+fi
 echo "outputs: $same"
 exit "$differ"

@@ -7,6 +7,7 @@ mod org;
 mod role;
 mod severity;
 pub mod snapshot;
+mod stream;
 
 pub use email::{email_key, same_email};
 pub use ids::{CloudId, GroupId, OrgId, ProjectId, UserId};

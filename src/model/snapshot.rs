@@ -8,6 +8,7 @@ use super::org::{Cloud, Group, Member, Membership, Organization, Project};
 use crate::digest::{HashingWriter, Sha256Digest};
 use crate::untrusted;
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -49,21 +50,21 @@ pub enum SnapshotError {
     Duplicate { path: PathBuf, field: String, id: String },
 }
 
-/// The file layout, private so that the domain types stay free of format details.
+/// The file layout, private to the model so that the domain types stay free of format details.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SnapshotFile {
-    format: String,
-    organization_id: OrgId,
-    collected_at: String,
-    source: String,
-    complete: bool,
-    gaps: Vec<String>,
-    members: Vec<Member>,
-    groups: Vec<Group>,
-    memberships: Vec<Membership>,
-    clouds: Vec<Cloud>,
-    projects: Vec<Project>,
+pub(super) struct SnapshotFile {
+    pub(super) format: String,
+    pub(super) organization_id: OrgId,
+    pub(super) collected_at: String,
+    pub(super) source: String,
+    pub(super) complete: bool,
+    pub(super) gaps: Vec<String>,
+    pub(super) members: Vec<Member>,
+    pub(super) groups: Vec<Group>,
+    pub(super) memberships: Vec<Membership>,
+    pub(super) clouds: Vec<Cloud>,
+    pub(super) projects: Vec<Project>,
 }
 
 /// The same layout, borrowed, for writing without copying the organization.
@@ -83,7 +84,7 @@ struct SnapshotFileRef<'a> {
 }
 
 /// The UTF-8 byte order mark.
-const BYTE_ORDER_MARK: &[u8] = b"\xef\xbb\xbf";
+pub(super) const BYTE_ORDER_MARK: &[u8] = b"\xef\xbb\xbf";
 
 /// Reads only the `format` field, to tell a version mismatch from a malformed file.
 #[derive(Deserialize)]
@@ -93,16 +94,36 @@ struct FormatProbe {
 
 impl Snapshot {
     /// Loads and checks the snapshot at `path`.
+    ///
+    /// A file in the layout [`Snapshot::save`] writes is read in pieces parsed in parallel; any other
+    /// file, or one that does not parse, is parsed whole, which gives the same records or the error
+    /// that names the field.
     pub fn load(path: &Path) -> Result<Snapshot, SnapshotError> {
-        Snapshot::load_with_digest(path).map(|(snapshot, _)| snapshot)
+        Snapshot::read(path, None)
     }
 
     /// Loads and checks the snapshot at `path`, and returns the SHA-256 of the file's bytes with it:
     /// what a report's evidence names the snapshot by.
     pub fn load_with_digest(path: &Path) -> Result<(Snapshot, Sha256Digest), SnapshotError> {
-        let bytes = std::fs::read(path).map_err(|source| SnapshotError::Read { path: path.to_owned(), source })?;
-        let digest = Sha256Digest::of(&bytes);
-        Ok((Snapshot::from_slice(&bytes, path)?, digest))
+        let mut hasher = Sha256::new();
+        let snapshot = Snapshot::read(path, Some(&mut hasher))?;
+        Ok((snapshot, Sha256Digest(hasher.finalize().into())))
+    }
+
+    /// Reads the snapshot at `path` in pieces, else whole; `hasher`, when given, sees every byte of the
+    /// file once.
+    fn read(path: &Path, mut hasher: Option<&mut Sha256>) -> Result<Snapshot, SnapshotError> {
+        let read_error = |source| SnapshotError::Read { path: path.to_owned(), source };
+        if let Some(file) = super::stream::read(path, hasher.as_deref_mut()).map_err(read_error)? {
+            return Snapshot::from_file(file, path);
+        }
+        let bytes = std::fs::read(path).map_err(read_error)?;
+        if let Some(hasher) = hasher {
+            // The reader in pieces may have hashed part of the file before it gave up.
+            *hasher = Sha256::new();
+            hasher.update(&bytes);
+        }
+        Snapshot::from_slice(&bytes, path)
     }
 
     /// Returns the SHA-256 of the file [`Snapshot::save`] writes, without writing it: a live
@@ -121,6 +142,11 @@ impl Snapshot {
             Ok(file) => file,
             Err(error) => return Err(explain_parse_error(bytes, path, error)),
         };
+        Snapshot::from_file(file, path)
+    }
+
+    /// Checks a parsed file and returns its snapshot.
+    pub(super) fn from_file(file: SnapshotFile, path: &Path) -> Result<Snapshot, SnapshotError> {
         if file.format != SNAPSHOT_FORMAT {
             return Err(SnapshotError::Format { path: path.to_owned(), found: untrusted::value(&file.format) });
         }

@@ -6,7 +6,6 @@
 use super::facts::{self, AnomalyLookup};
 use crate::model::Collection;
 use crate::resolve::{Anomaly, CloudAccess, CloudIx, MemberAccess, ProjectAccess, Resolution};
-use rayon::prelude::*;
 use std::borrow::Cow;
 use std::io::{self, Write};
 
@@ -74,15 +73,13 @@ pub fn write_permissions<W: Write>(
     const CHUNK: usize = 256;
     let context = RowContext::new(resolution, collection, anomalies, implicit_clouds);
     writer.write_all(&render(|csv| csv.write_record(PERMISSION_COLUMNS))?)?;
-    for window in members.chunks(CHUNK * 64) {
-        let rendered: Vec<io::Result<Vec<u8>>> = window
-            .par_chunks(CHUNK)
-            .map(|chunk| render(|csv| chunk.iter().try_for_each(|access| context.member_rows(csv, access))))
-            .collect();
-        for chunk in rendered {
-            writer.write_all(&chunk?)?;
-        }
-    }
+    super::parallel::render_and_write(
+        members,
+        CHUNK,
+        16,
+        |chunk| render(|csv| chunk.iter().try_for_each(|access| context.member_rows(csv, access))),
+        |bytes| writer.write_all(bytes),
+    )?;
     writer.flush()
 }
 

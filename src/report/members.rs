@@ -8,7 +8,6 @@ use super::resources::{Resource, ResourceTally};
 use super::view::ReportView;
 use crate::model::{Collection, Role};
 use crate::resolve::{Anomaly, MemberAccess, MemberIx};
-use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -108,15 +107,13 @@ pub fn write_members<W: Write>(
     const CHUNK: usize = 1024;
     let context = RowContext::new(view, collection, tally, findings);
     writer.write_all(&render(|csv| csv.write_record(MEMBER_COLUMNS))?)?;
-    for window in view.members().chunks(CHUNK * 64) {
-        let rendered: Vec<io::Result<Vec<u8>>> = window
-            .par_chunks(CHUNK)
-            .map(|chunk| render(|csv| chunk.iter().try_for_each(|access| context.write_row(csv, access))))
-            .collect();
-        for chunk in rendered {
-            writer.write_all(&chunk?)?;
-        }
-    }
+    super::parallel::render_and_write(
+        view.members(),
+        CHUNK,
+        16,
+        |chunk| render(|csv| chunk.iter().try_for_each(|access| context.write_row(csv, access))),
+        |bytes| writer.write_all(bytes),
+    )?;
     writer.flush()
 }
 

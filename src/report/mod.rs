@@ -12,6 +12,7 @@ pub mod findings;
 pub mod html;
 pub mod members;
 pub mod offboarding;
+mod parallel;
 pub mod permissions;
 pub mod resources;
 pub mod scope;

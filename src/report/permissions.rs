@@ -3,7 +3,6 @@
 
 use crate::compat::pyjson::{self, write_spaces};
 use crate::resolve::{CloudAccess, MemberAccess, ProjectAccess, Resolution};
-use rayon::prelude::*;
 use serde::ser::{SerializeStruct, Serializer};
 use serde::Serialize;
 use std::io::{self, Write};
@@ -63,9 +62,10 @@ impl<'r, 'a> PermissionsDocument<'r, 'a> {
         writer.write_all(b"\n}")
     }
 
+    /// Renders windows of users in parallel chunks while the previous window is being written.
     fn write_users<W: Write>(&self, writer: &mut W, indent: usize) -> io::Result<()> {
-        const CHUNK: usize = 512;
-        const WINDOW: usize = 64;
+        const CHUNK: usize = 256;
+        const WINDOW: usize = 16;
         let users = self.users();
         if users.is_empty() {
             return writer.write_all(b"[]");
@@ -73,28 +73,30 @@ impl<'r, 'a> PermissionsDocument<'r, 'a> {
         writer.write_all(b"[")?;
         let fragments = Fragments::new(self.resolution, indent);
         let mut is_first = true;
-        for window in users.chunks(CHUNK * WINDOW) {
-            let rendered: Vec<io::Result<Vec<u8>>> =
-                window.par_chunks(CHUNK).map(|chunk| self.render_chunk(chunk, indent, &fragments)).collect();
-            for chunk in rendered {
-                let chunk = chunk?;
+        super::parallel::render_and_write(
+            &users,
+            CHUNK,
+            WINDOW,
+            |chunk| Ok(self.render_chunk(chunk, indent, &fragments)),
+            |chunk| {
                 // Every user starts with ",\n"; the very first one drops the comma.
-                writer.write_all(if is_first { &chunk[1..] } else { &chunk })?;
+                let bytes = if is_first { chunk.get(1..).unwrap_or_default() } else { chunk };
                 is_first = false;
-            }
-        }
+                writer.write_all(bytes)
+            },
+        )?;
         writer.write_all(b"\n")?;
         write_spaces(writer, indent)?;
         writer.write_all(b"]")
     }
 
-    fn render_chunk(&self, chunk: &[&MemberAccess], indent: usize, fragments: &Fragments) -> io::Result<Vec<u8>> {
-        let mut buffer = Vec::with_capacity(chunk.len() * 1024);
+    fn render_chunk(&self, chunk: &[&MemberAccess], indent: usize, fragments: &Fragments) -> Vec<u8> {
+        let mut buffer = Vec::with_capacity(chunk.len() * 4096);
         for access in chunk {
             buffer.extend_from_slice(b",");
             UserWriter { resolution: self.resolution, out: &mut buffer, indent, fragments }.user(access);
         }
-        Ok(buffer)
+        buffer
     }
 
     fn owner_views(&self) -> Vec<OwnerView<'a>> {

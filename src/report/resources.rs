@@ -2,12 +2,15 @@
 //! there and the org owners who reach it implicitly, written as `resources.csv` and counted in the HTML
 //! report (`docs/reports.md` documents the columns).
 
-use super::csv::{neutralise, render, CSV_FORMAT};
+use super::csv::{neutralise, render};
 use super::view::ReportView;
 use crate::model::{Collection, Role};
 use crate::resolve::{CloudIx, MemberIx, ProjectIx};
-use rayon::prelude::*;
 use std::io::{self, Write};
+
+/// The format of `resources.csv`: version 2 names the org owners once, on the organization row, instead
+/// of on every cloud and project row.
+pub const RESOURCES_CSV_FORMAT: &str = "permaudit-csv/2";
 
 /// The columns of `resources.csv`, in order.
 pub const RESOURCE_COLUMNS: [&str; 18] = [
@@ -149,7 +152,8 @@ impl ResourceTally {
     }
 }
 
-/// Writes `resources.csv`: one row per covered cloud and project, rendered in parallel chunks.
+/// Writes `resources.csv`: the organization row with the org owners, then one row per covered cloud and
+/// project, rendered in parallel chunks.
 pub fn write_resources<W: Write>(
     mut writer: W,
     view: &ReportView<'_, '_>,
@@ -157,60 +161,59 @@ pub fn write_resources<W: Write>(
     tally: &ResourceTally,
 ) -> io::Result<()> {
     const CHUNK: usize = 64;
-    let context = RowContext::new(view, collection, tally)?;
+    let context = RowContext::new(view, collection, tally);
     writer.write_all(&render(|csv| csv.write_record(RESOURCE_COLUMNS))?)?;
-    for window in tally.rows.chunks(CHUNK * 64) {
-        let rendered: Vec<io::Result<Vec<u8>>> =
-            window.par_chunks(CHUNK).map(|chunk| context.render_rows(chunk)).collect();
-        for chunk in rendered {
-            writer.write_all(&chunk?)?;
-        }
-    }
+    writer.write_all(&render(|csv| context.write_organization_row(csv, tally))?)?;
+    super::parallel::render_and_write(
+        &tally.rows,
+        CHUNK,
+        64,
+        |chunk| context.render_rows(chunk),
+        |bytes| writer.write_all(bytes),
+    )?;
     writer.flush()
 }
 
-/// What every row shares, rendered once: the collection's columns and the last cell, the implicit
-/// owners, which is the same on every row (and in a large organization the longest).
+/// What every row shares, rendered once: the collection's columns.
 struct RowContext<'v, 'r, 'a> {
     view: &'v ReportView<'r, 'a>,
     head: [String; 4],
     org_owners: usize,
-    /// `,<implicit owners>\r\n`, quoted as the CSV writer quotes it.
-    ending: Vec<u8>,
 }
 
 impl<'v, 'r, 'a> RowContext<'v, 'r, 'a> {
-    fn new(view: &'v ReportView<'r, 'a>, collection: &Collection, tally: &ResourceTally) -> io::Result<Self> {
+    fn new(view: &'v ReportView<'r, 'a>, collection: &Collection, tally: &ResourceTally) -> Self {
         let complete = if collection.complete { "true" } else { "false" };
-        let implicit = emails(view, &tally.org_owners);
-        // Written as a record of an empty field and the cell: `,<cell>\r\n`.
-        let ending = render(|csv| csv.write_record(["", implicit.as_str()]))?;
-        Ok(RowContext {
+        RowContext {
             view,
             head: [
-                CSV_FORMAT.to_owned(),
+                RESOURCES_CSV_FORMAT.to_owned(),
                 neutralise(view.resolution.organization_id()).into_owned(),
                 neutralise(&collection.collected_at).into_owned(),
                 complete.to_owned(),
             ],
             org_owners: tally.org_owners.len(),
-            ending,
-        })
+        }
     }
 
-    /// Renders rows: every cell but the last through the CSV writer, then the shared ending.
+    /// Writes the organization row: the org owners, who reach every cloud and project implicitly.
+    fn write_organization_row(&self, csv: &mut ::csv::Writer<Vec<u8>>, tally: &ResourceTally) -> ::csv::Result<()> {
+        let count = self.org_owners.to_string();
+        let implicit = emails(self.view, &tally.org_owners);
+        let cells = ["organization", "", "", "", "", &count, "0", "0", "0", &count, "", "", "", &implicit];
+        csv.write_record(self.head.iter().map(String::as_str).chain(cells))
+    }
+
+    /// Renders rows through the CSV writer.
     fn render_rows(&self, rows: &[ResourceRow]) -> io::Result<Vec<u8>> {
-        let mut bytes = Vec::with_capacity(rows.len() * (256 + self.ending.len()));
+        let mut bytes = Vec::with_capacity(rows.len() * 256);
         for row in rows {
-            let mut rendered = render(|csv| self.write_row(csv, row))?;
-            rendered.truncate(rendered.len().saturating_sub(2));
-            bytes.extend_from_slice(&rendered);
-            bytes.extend_from_slice(&self.ending);
+            bytes.extend_from_slice(&render(|csv| self.write_row(csv, row))?);
         }
         Ok(bytes)
     }
 
-    /// Writes every cell of a row but the implicit owners.
+    /// Writes every cell of a row; the implicit owners are counted, and named on the organization row.
     fn write_row(&self, csv: &mut ::csv::Writer<Vec<u8>>, row: &ResourceRow) -> ::csv::Result<()> {
         let index = &self.view.resolution.index;
         let cloud_cells = |cloud: CloudIx| {
@@ -239,7 +242,7 @@ impl<'v, 'r, 'a> RowContext<'v, 'r, 'a> {
         let lists = [&row.owners, &row.collaborators, &row.readonly].map(|members| emails(self.view, members));
         let resource = [kind, &cloud_id, &cloud_name, &project_id, &project_name];
         let cells = self.head.iter().map(String::as_str).chain(resource).chain(counts.iter().map(String::as_str));
-        csv.write_record(cells.chain(lists.iter().map(String::as_str)))
+        csv.write_record(cells.chain(lists.iter().map(String::as_str)).chain([""]))
     }
 }
 

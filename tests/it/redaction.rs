@@ -176,7 +176,11 @@ fn a_scoped_report_with_a_baseline_finds_the_cloud_by_its_real_name_and_names_no
     run(&[&args[..], &redact[..], &["--baseline", old.to_str().unwrap()]].concat(), 0);
     let resources = fs::read_to_string(out.join("resources.csv")).unwrap();
     let in_scope = original.organization.projects.iter().filter(|project| project.parent_cloud_id == cloud.id).count();
-    assert_eq!(resources.lines().count(), 1 + 1 + in_scope, "the header, the cloud and its projects");
+    assert_eq!(
+        resources.lines().count(),
+        1 + 1 + 1 + in_scope,
+        "the header, the organization, the cloud and its projects"
+    );
     assert!(out.join("changes.csv").exists());
     let mut values = people(&original);
     values.extend(people(&Snapshot::load(&old).unwrap()));

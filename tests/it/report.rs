@@ -132,16 +132,20 @@ fn a_filter_on_a_cloud_in_permissions_csv_shows_the_org_owners_as_implicit_owner
 }
 
 #[test]
-fn resources_csv_lists_every_cloud_and_project_with_its_implicit_owners() {
+fn resources_csv_names_the_org_owners_once_then_lists_every_cloud_and_project() {
     let (directory, _) = report(&demo_org(), &[]);
     let (headers, rows) = csv_rows(&directory, "resources.csv");
     assert_eq!(headers.iter().collect::<Vec<_>>(), permaudit::report::resources::RESOURCE_COLUMNS);
-    let places: Vec<(&str, &str)> = rows.iter().map(|row| (&row[4], &row[8])).collect();
+    assert!(rows.iter().all(|row| &row[0] == "permaudit-csv/2"), "the organization row makes version 2");
+    let organization = &rows[0];
+    assert_eq!((&organization[4], &organization[9], &organization[13]), ("organization", "2", "2"));
+    assert_eq!(&organization[17], "erin@example.com; frank@example.com", "the org owners, named once");
+    let places: Vec<(&str, &str)> = rows[1..].iter().map(|row| (&row[4], &row[8])).collect();
     assert_eq!(places.len(), 3 + 5, "3 clouds and 5 projects, the one of an unknown cloud included");
     assert_eq!(&places[7], &("project", "ghost"), "a project of no known cloud comes last");
-    for row in &rows {
-        assert_eq!(&row[13], "2");
-        assert_eq!(&row[17], "erin@example.com; frank@example.com", "every resource lists the org owners");
+    for row in &rows[1..] {
+        assert_eq!(&row[13], "2", "every resource counts the org owners");
+        assert_eq!(&row[17], "", "and leaves them to the organization row");
     }
     let train = rows.iter().find(|row| &row[7] == "prj_1").unwrap();
     assert_eq!((&train[14], &train[15], &train[16]), ("alice@example.com; bob@example.com", "", "Zoe@example.com"));

@@ -42,7 +42,11 @@ fn a_scoped_report_holds_only_its_clouds_and_projects() {
     let column = |name: &str, number: usize| -> Vec<String> {
         read(&directory, name).lines().skip(1).map(|line| line.split(',').nth(number).unwrap().to_owned()).collect()
     };
-    assert_eq!(column("resources.csv", 8), ["", "notebooks", "", "train"], "lab, notebooks, prod and train");
+    assert_eq!(
+        column("resources.csv", 8),
+        ["", "", "notebooks", "", "train"],
+        "the organization, lab, notebooks, prod and train"
+    );
     let members = column("members.csv", 4);
     // Carol holds a dropped grant on train; Kim A reaches only dev, though she shares Kim B's email.
     assert_eq!(

@@ -135,6 +135,15 @@ fn a_snapshot_is_named_by_the_sha256_of_its_file() {
     let saved = directory.path().join("saved.json");
     snapshot.save(&saved).unwrap();
     assert_eq!(snapshot.digest(), sha256(&saved), "in memory: the bytes `save` (and `collect`) would write");
+    assert_eq!(Snapshot::load_with_digest(&saved).unwrap().1, sha256(&saved), "read in pieces");
+    let compact = directory.path().join("compact.json");
+    let text =
+        serde_json::to_vec(&serde_json::from_slice::<serde_json::Value>(&std::fs::read(&saved).unwrap()).unwrap());
+    std::fs::write(&compact, text.unwrap()).unwrap();
+    assert_eq!(Snapshot::load_with_digest(&compact).unwrap().1, sha256(&compact), "a layout read whole");
+    let with_mark = directory.path().join("bom.json");
+    std::fs::write(&with_mark, [b"\xef\xbb\xbf".as_slice(), &std::fs::read(&saved).unwrap()].concat()).unwrap();
+    assert_eq!(Snapshot::load_with_digest(&with_mark).unwrap().1, sha256(&with_mark), "the mark is hashed too");
 }
 
 #[test]

@@ -261,6 +261,18 @@ impl ApiClient {
         path: &str,
         body: Option<&serde_json::Value>,
     ) -> Result<Vec<T>, CollectError> {
+        self.all_pages_each(method, path, body, |_| {}).await
+    }
+
+    /// Reads every page as [`ApiClient::all_pages`] does, handing each page's items to `on_page` as the
+    /// page arrives, so that work on the first items starts while the next pages are read.
+    pub async fn all_pages_each<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+        mut on_page: impl FnMut(&[T]),
+    ) -> Result<Vec<T>, CollectError> {
         let request = Request {
             method: &method,
             path,
@@ -280,6 +292,7 @@ impl ApiClient {
             query.push(("count", PAGE_SIZE.to_string()));
             let page: Page<T> = self.call(method.clone(), path, &query, body).await?;
             let received = page.results.len();
+            on_page(&page.results);
             items.extend(page.results);
             let metadata = page.metadata;
             if let Some(total) = metadata.as_ref().and_then(|metadata| metadata.total()) {

@@ -11,10 +11,10 @@ use crate::collect::error::CollectError;
 use crate::model::{
     Binding, Cloud, CloudCollaborator, Collection, OrgId, Organization, Project, ProjectCollaborator, Snapshot,
 };
-use futures_util::stream::{self, StreamExt};
+use futures_util::stream::{self, Stream, StreamExt};
 use indicatif::{ProgressBar, ProgressStyle};
 use reqwest::Method;
-use tokio::sync::Semaphore;
+use tokio::sync::{mpsc, Semaphore};
 
 /// How a collection runs.
 #[derive(Clone, Debug)]
@@ -70,23 +70,40 @@ pub async fn collect(client: &ApiClient, options: &CollectOptions) -> Result<Col
     };
     let progress = progress_bar(options.progress);
     let resources = async {
-        let (clouds, projects) = tokio::try_join!(
-            client.all_pages::<CloudItem>(Method::GET, "/api/v2/clouds/", None),
-            client.all_pages::<ProjectItem>(Method::GET, "/api/v2/projects/", None),
-        )?;
-        progress.set_length((clouds.len() + projects.len()) as u64);
+        // Each page of clouds or projects starts its resources' grants while the next page is read, so
+        // that the listings are off the critical path too.
+        let (cloud_ids, cloud_queue) = mpsc::unbounded_channel::<String>();
+        let (project_ids, project_queue) = mpsc::unbounded_channel::<String>();
+        let bar = &progress;
+        let listings = async move {
+            tokio::try_join!(
+                client.all_pages_each::<CloudItem>(Method::GET, "/api/v2/clouds/", None, move |page| {
+                    queue(&cloud_ids, page.iter().map(|cloud| cloud.id.clone()), bar)
+                }),
+                client.all_pages_each::<ProjectItem>(Method::GET, "/api/v2/projects/", None, move |page| {
+                    queue(&project_ids, page.iter().map(|project| project.id.clone()), bar)
+                }),
+            )
+        };
         // One limit for both kinds of resource: `--concurrency N` means N resources in flight.
         let concurrency = options.concurrency.max(1);
         let limit = Semaphore::new(concurrency);
-        let (cloud_grants, project_grants) = tokio::join!(
-            fetch_all(clouds.iter().map(|cloud| cloud_grants(client, &cloud.id)), &limit, concurrency, &progress),
+        let (listed, cloud_grants, project_grants) = tokio::join!(
+            listings,
             fetch_all(
-                projects.iter().map(|project| project_grants(client, &project.id)),
+                queued(cloud_queue).map(|id| async move { cloud_grants(client, &id).await }),
+                &limit,
+                concurrency,
+                &progress
+            ),
+            fetch_all(
+                queued(project_queue).map(|id| async move { project_grants(client, &id).await }),
                 &limit,
                 concurrency,
                 &progress
             ),
         );
+        let (clouds, projects) = listed?;
         Ok::<_, CollectError>((clouds, cloud_grants, projects, project_grants))
     };
     let (people, resources) = tokio::join!(people, resources);
@@ -129,8 +146,22 @@ fn progress_bar(visible: bool) -> ProgressBar {
 /// Runs the fetches, each holding a permit of `limit` while it runs, and returns their results in
 /// input order. `concurrency` is the size of `limit`: every stream may queue that many, whatever the
 /// other streams hold when it starts.
+/// Queues the ids of a page of resources for their grants, and counts them in the progress bar.
+fn queue(ids: &mpsc::UnboundedSender<String>, page: impl Iterator<Item = String>, progress: &ProgressBar) {
+    for id in page {
+        progress.inc_length(1);
+        // The receiver lives until every queued id is fetched; a send can only fail after an error.
+        let _ = ids.send(id);
+    }
+}
+
+/// Returns the ids queued for their grants, as a stream that ends when the listing does.
+fn queued(ids: mpsc::UnboundedReceiver<String>) -> impl Stream<Item = String> {
+    stream::unfold(ids, |mut ids| async move { ids.recv().await.map(|id| (id, ids)) })
+}
+
 async fn fetch_all<F, T>(
-    fetches: impl Iterator<Item = F>,
+    fetches: impl Stream<Item = F>,
     limit: &Semaphore,
     concurrency: usize,
     progress: &ProgressBar,
@@ -138,7 +169,8 @@ async fn fetch_all<F, T>(
 where
     F: std::future::Future<Output = T>,
 {
-    let mut results: Vec<(usize, T)> = stream::iter(fetches.enumerate())
+    let mut results: Vec<(usize, T)> = fetches
+        .enumerate()
         .map(|(position, fetch)| async move {
             // The semaphore is never closed, so acquiring only waits.
             let _permit = limit.acquire().await.ok();

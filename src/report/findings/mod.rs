@@ -12,7 +12,6 @@ pub mod text;
 use super::directory::{DirectoryError, ReportDirectory, FINDINGS_CSV, FINDINGS_JSON, FINDINGS_JUNIT};
 use crate::controls::{Evaluation, ExemptionState, Finding, FindingView};
 use crate::evidence::Provenance;
-use rayon::prelude::*;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -39,15 +38,9 @@ const CHUNK: usize = 1024;
 pub(crate) fn render_chunks(
     findings: &[Finding],
     render: impl Fn(&[Finding]) -> io::Result<Vec<u8>> + Sync,
-    mut write: impl FnMut(&[u8]) -> io::Result<()>,
+    write: impl FnMut(&[u8]) -> io::Result<()>,
 ) -> io::Result<()> {
-    for window in findings.chunks(CHUNK * 32) {
-        let rendered: Vec<io::Result<Vec<u8>>> = window.par_chunks(CHUNK).map(&render).collect();
-        for buffer in rendered {
-            write(&buffer?)?;
-        }
-    }
-    Ok(())
+    crate::report::parallel::render_and_write(findings, CHUNK, 16, render, write)
 }
 
 /// Renders each finding of a chunk in words through `render`, into one buffer.
