@@ -1,5 +1,6 @@
 //! Command-line interface: clap argument structs and one function per command.
 
+mod archive;
 mod check;
 mod collect;
 mod controls;
@@ -7,6 +8,7 @@ mod diff;
 mod explain;
 mod generate;
 mod help;
+mod history;
 mod manual;
 mod output;
 mod report;
@@ -59,6 +61,11 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Compares two collections: what changed in effective access, and the raw changes that caused it.
     Diff(diff::DiffArgs),
+    /// Keeps collections in an archive: add, verify, rebuild the database, prune old snapshots.
+    #[command(subcommand, after_help = help::ARCHIVE)]
+    Archive(archive::ArchiveCommand),
+    /// Prints the timeline of access an archive recorded: who held what, since when, and why.
+    History(history::HistoryArgs),
     /// Writes a synthetic organization snapshot, deterministic from a seed (for benchmarks and tests).
     #[command(after_help = help::GENERATE)]
     Generate(generate::GenerateArgs),
@@ -101,6 +108,8 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Explain(args) => explain::run(args),
         Command::Check(args) => check::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Archive(command) => archive::run(command),
+        Command::History(args) => history::run(args),
         Command::Generate(args) => generate::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Completions(args) => manual::run_completions(args),
