@@ -7,6 +7,7 @@ use super::database::{self, role_of, SnapshotRow};
 use super::records::Scope;
 use super::time::QueryDate;
 use super::{ArchiveError, DATABASE, SNAPSHOTS};
+use crate::diff::{covered, Covered};
 use crate::model::Role;
 use rusqlite::{params, Connection, OptionalExtension};
 use rustc_hash::FxHashMap as HashMap;
@@ -354,25 +355,61 @@ impl Reader {
     }
 
     fn interval(&self, times: &Times<'_>, candidate: Candidate, overlap: Overlap) -> Result<Interval, TimelineError> {
-        let boundary = |sequence: i64| -> Result<Boundary, TimelineError> {
+        let resource = self.resource_name(candidate.resource)?;
+        let hidden = self.hidden(times, &candidate, &resource)?;
+        let is_hidden = |sequence: i64| hidden.iter().any(|(hidden, _)| *hidden == sequence);
+        // A collection whose gap covers the entry shows nothing sure about it: a boundary lies beyond.
+        let mut after = candidate.from - 1;
+        while after > 0 && is_hidden(after) {
+            after -= 1;
+        }
+        let mut last_seen = candidate.to.map_or(times.latest_sequence(), |to| to - 1);
+        while last_seen > candidate.from && is_hidden(last_seen) {
+            last_seen -= 1;
+        }
+        let boundary = |sequence: i64, after: i64| -> Result<Boundary, TimelineError> {
             Ok(Boundary {
                 collected_at: times.time(sequence).to_owned(),
-                after: (sequence > 1).then(|| times.time(sequence - 1).to_owned()),
+                after: (after > 0).then(|| times.time(after).to_owned()),
                 causes: self.causes(candidate.member, candidate.resource, sequence)?,
             })
         };
-        let last_seen = candidate.to.map_or_else(|| times.latest(), |to| times.time(to - 1)).to_owned();
+        let end = candidate.to.unwrap_or(i64::MAX);
+        let uncertain = hidden
+            .iter()
+            .filter(|(sequence, _)| *sequence > after && *sequence < end)
+            .map(|(_, uncertainty)| uncertainty.clone())
+            .collect();
         Ok(Interval {
             member: self.member_name(candidate.member)?,
-            resource: self.resource_name(candidate.resource)?,
+            resource,
             role: candidate.role,
-            from: boundary(candidate.from)?,
-            last_seen,
-            to: candidate.to.map(boundary).transpose()?,
-            uncertain: self.uncertainty(times, &candidate)?,
+            from: boundary(candidate.from, after)?,
+            last_seen: times.time(last_seen).to_owned(),
+            to: candidate.to.map(|to| boundary(to, last_seen)).transpose()?,
+            uncertain,
             overlap,
             from_sequence: candidate.from,
         })
+    }
+
+    /// Returns the collections that say nothing sure about an entry, by sequence: those whose gap hid
+    /// a change of it, and the incomplete ones whose gaps cover its resource.
+    fn hidden(
+        &self,
+        times: &Times<'_>,
+        candidate: &Candidate,
+        resource: &ResourceName,
+    ) -> Result<Vec<(i64, Uncertainty)>, TimelineError> {
+        let mut hidden = self.uncertainty(times, candidate)?;
+        for row in times.rows.iter().filter(|row| !row.complete) {
+            let gaps = gaps_covering(&row.gaps, resource);
+            if !gaps.is_empty() && hidden.iter().all(|(sequence, _)| *sequence != row.sequence) {
+                hidden.push((row.sequence, Uncertainty { collected_at: row.collected_at.clone(), gaps }));
+            }
+        }
+        hidden.sort_by_key(|(sequence, _)| *sequence);
+        Ok(hidden)
     }
 
     fn causes(&self, member: i64, resource: i64, sequence: i64) -> Result<Vec<CauseText>, TimelineError> {
@@ -388,18 +425,15 @@ impl Reader {
             .map_err(|error| self.failed(error))
     }
 
-    fn uncertainty(&self, times: &Times<'_>, candidate: &Candidate) -> Result<Vec<Uncertainty>, TimelineError> {
-        let query = "SELECT sequence, gaps FROM uncertain WHERE member = ?1 AND resource = ?2
-                     AND sequence >= ?3 AND sequence <= ?4 ORDER BY sequence";
-        let end = candidate.to.unwrap_or(i64::MAX);
+    /// Returns the collections whose gaps hid the entry, by sequence.
+    fn uncertainty(&self, times: &Times<'_>, candidate: &Candidate) -> Result<Vec<(i64, Uncertainty)>, TimelineError> {
+        let query = "SELECT sequence, gaps FROM uncertain WHERE member = ?1 AND resource = ?2 ORDER BY sequence";
         let mut statement = self.connection.prepare_cached(query).map_err(|error| self.failed(error))?;
         statement
-            .query_map(params![candidate.member, candidate.resource, candidate.from, end], |row| {
-                let gaps: String = row.get(1)?;
-                Ok(Uncertainty {
-                    collected_at: times.time(row.get(0)?).to_owned(),
-                    gaps: serde_json::from_str(&gaps).unwrap_or_default(),
-                })
+            .query_map(params![candidate.member, candidate.resource], |row| {
+                let (sequence, gaps): (i64, String) = (row.get(0)?, row.get(1)?);
+                let gaps = serde_json::from_str(&gaps).unwrap_or_default();
+                Ok((sequence, Uncertainty { collected_at: times.time(sequence).to_owned(), gaps }))
             })
             .and_then(Iterator::collect)
             .map_err(|error| self.failed(error))
@@ -438,10 +472,6 @@ impl<'r> Times<'r> {
         self.row(sequence).map_or("", |row| row.collected_utc.as_str())
     }
 
-    fn latest(&self) -> &'r str {
-        self.rows.last().map_or("", |row| row.collected_at.as_str())
-    }
-
     fn latest_sequence(&self) -> i64 {
         self.rows.last().map_or(0, |row| row.sequence)
     }
@@ -474,6 +504,20 @@ impl<'r> Times<'r> {
         let ends_after_start = candidate.to.is_none_or(|end| from.is_none_or(|from| self.key(end) > from));
         (starts_before_end && ends_after_start).then_some(Overlap::Possible)
     }
+}
+
+/// Returns the gap lines of a collection that cover a resource (the diff module reads what each
+/// names): a cloud's own, a project's own and its cloud's, and those that name no resource.
+fn gaps_covering(gaps: &[String], resource: &ResourceName) -> Vec<String> {
+    let cloud = resource.cloud.as_ref().map(|cloud| cloud.id.as_str());
+    gaps.iter()
+        .filter(|gap| match covered(gap) {
+            Covered::Everything => true,
+            Covered::Cloud(id) => (resource.kind == "cloud" && id == resource.id) || cloud == Some(id.as_str()),
+            Covered::Project(id) => resource.kind == "project" && id == resource.id,
+        })
+        .cloned()
+        .collect()
 }
 
 fn collection_info(row: &SnapshotRow) -> CollectionInfo {

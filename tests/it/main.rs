@@ -10,6 +10,7 @@ mod emulator;
 mod files;
 mod fuzz;
 mod golden;
+mod history;
 mod offboarding;
 mod official_cli;
 mod properties;

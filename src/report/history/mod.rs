@@ -40,7 +40,7 @@ pub fn describe_cause(cause: &CauseText) -> String {
 /// Returns when a start happened, as far as the collections tell.
 pub fn describe_start(boundary: &Boundary) -> String {
     match &boundary.after {
-        Some(after) => format!("from {} (changed between {after} and {})", boundary.collected_at, boundary.collected_at),
+        Some(after) => format!("from {} (changed after {after})", boundary.collected_at),
         None => format!("from {} (held at the archive's first collection; earlier is not known)", boundary.collected_at),
     }
 }
@@ -48,7 +48,7 @@ pub fn describe_start(boundary: &Boundary) -> String {
 /// Returns when an end happened, as far as the collections tell.
 pub fn describe_end(boundary: Option<&Boundary>, last_seen: &str) -> String {
     match boundary {
-        Some(boundary) => format!("to {} (changed between {last_seen} and {})", boundary.collected_at, boundary.collected_at),
+        Some(boundary) => format!("to {} (last seen {last_seen}; changed in between)", boundary.collected_at),
         None => format!("still held at the latest collection, {last_seen}"),
     }
 }

@@ -98,7 +98,7 @@ fn write_interval<W: Write>(writer: &mut W, interval: &Interval) -> io::Result<(
         writeln!(writer, "      - {}", describe_cause(cause))?;
     }
     for mark in &interval.uncertain {
-        writeln!(writer, "    uncertain at {}: a collection gap hid this entry ({})", mark.collected_at, mark.gaps.join("; "))?;
+        writeln!(writer, "    uncertain at {}: that collection could not read this entry ({})", mark.collected_at, mark.gaps.join("; "))?;
     }
     Ok(())
 }
