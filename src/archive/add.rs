@@ -98,12 +98,15 @@ impl Archive {
         let bytes = entry.snapshot().map_err(|message| ArchiveError::Entry { path: path.clone(), message })?;
         let bytes = bytes.ok_or_else(|| ArchiveError::Entry {
             path: path.clone(),
-            message: "the latest collection is pruned, which prune never does; `permaudit archive verify` checks the archive".to_owned(),
+            message:
+                "the latest collection is pruned, which prune never does; `permaudit archive verify` checks the archive"
+                    .to_owned(),
         })?;
         let previous = Snapshot::from_slice(&bytes, &path)?;
         drop(bytes);
         let (before, after) = (resolve(&previous.organization), resolve(&snapshot.organization));
-        let diff = compare_resolved((&before, &previous.collection), (&after, &snapshot.collection), &Options::default())?;
+        let diff =
+            compare_resolved((&before, &previous.collection), (&after, &snapshot.collection), &Options::default())?;
         let failure = RefCell::new(None);
         let open_role = |pair: &Pair| -> Option<Role> {
             database::open_role(&self.connection, &pair.0, pair.1, &pair.2).unwrap_or_else(|error| {
@@ -111,8 +114,10 @@ impl Archive {
                 None
             })
         };
-        let uncertain = database::uncertain_at(&self.connection, latest.sequence).map_err(|error| self.failed(error))?;
-        let records = derive::changes(&diff, (&after, &snapshot.collection), &Before { open_role: &open_role, uncertain });
+        let uncertain =
+            database::uncertain_at(&self.connection, latest.sequence).map_err(|error| self.failed(error))?;
+        let records =
+            derive::changes(&diff, (&after, &snapshot.collection), &Before { open_role: &open_role, uncertain });
         match failure.into_inner() {
             Some(error) => Err(self.failed(error)),
             None => Ok(records),

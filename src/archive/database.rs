@@ -300,7 +300,8 @@ impl<'t> Writer<'t> {
             }
             (Change::Open, None) => {}
         }
-        let mut cause = self.transaction.prepare_cached("INSERT OR IGNORE INTO boundary_causes VALUES (?1, ?2, ?3, ?4)")?;
+        let mut cause =
+            self.transaction.prepare_cached("INSERT OR IGNORE INTO boundary_causes VALUES (?1, ?2, ?3, ?4)")?;
         for &number in &event.causes {
             cause.execute(params![member, resource, sequence, number])?;
         }
@@ -328,12 +329,18 @@ pub fn role_of(code: i64) -> Option<Role> {
 }
 
 /// Returns the role of the open interval of an entry.
-pub fn open_role(connection: &Connection, member: &str, scope: Scope, resource: &str) -> rusqlite::Result<Option<Role>> {
+pub fn open_role(
+    connection: &Connection,
+    member: &str,
+    scope: Scope,
+    resource: &str,
+) -> rusqlite::Result<Option<Role>> {
     let mut statement = connection.prepare_cached(
         "SELECT i.role FROM intervals i JOIN members m ON m.id = i.member JOIN resources r ON r.id = i.resource
          WHERE m.member_id = ?1 AND r.scope = ?2 AND r.resource_id = ?3 AND i.to_sequence IS NULL",
     )?;
-    let code: Option<i64> = statement.query_row(params![member, scope.as_str(), resource], |row| row.get(0)).optional()?;
+    let code: Option<i64> =
+        statement.query_row(params![member, scope.as_str(), resource], |row| row.get(0)).optional()?;
     Ok(code.and_then(role_of))
 }
 

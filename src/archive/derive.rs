@@ -29,7 +29,12 @@ pub fn initial(resolution: &Resolution<'_>) -> Records {
     let mut resources = vec![organization_record(organization.id.as_str())];
     resources.extend((0..index.clouds.len() as u32).map(|cloud| {
         let record = index.cloud_record(cloud);
-        ResourceRecord { scope: Scope::Cloud, id: record.id.as_str().to_owned(), name: record.name.clone(), cloud: None }
+        ResourceRecord {
+            scope: Scope::Cloud,
+            id: record.id.as_str().to_owned(),
+            name: record.name.clone(),
+            cloud: None,
+        }
     }));
     resources.extend((0..index.projects.len() as u32).map(|project| {
         let record = index.project_record(project);
@@ -296,7 +301,9 @@ impl NewGaps {
     fn covering_pair(&self, resolution: &Resolution<'_>, pair: &Pair) -> Vec<String> {
         let index = &resolution.index;
         let cloud = match pair.1 {
-            Scope::Project => index.project(&pair.2).map(|project| index.project_record(project).parent_cloud_id.as_str()),
+            Scope::Project => {
+                index.project(&pair.2).map(|project| index.project_record(project).parent_cloud_id.as_str())
+            }
             _ => None,
         };
         self.covering_ids(pair.1, &pair.2, cloud)

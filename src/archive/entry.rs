@@ -87,9 +87,9 @@ impl Entry {
         }
         let (records, rest) = skippable(rest, RECORDS_FRAME).ok_or("its records frame is missing")?;
         let body = match skippable(rest, PRUNED_FRAME) {
-            Some((note, [])) => {
-                Body::Pruned(serde_json::from_slice(note).map_err(|error| format!("its pruning note is not valid: {error}"))?)
-            }
+            Some((note, [])) => Body::Pruned(
+                serde_json::from_slice(note).map_err(|error| format!("its pruning note is not valid: {error}"))?,
+            ),
             Some(_) => return Err("bytes follow its pruning note".to_owned()),
             None if frame_magic(rest) == Some(ZSTD_FRAME) => Body::Snapshot(rest.to_vec()),
             None => return Err("its snapshot frame is missing".to_owned()),
@@ -105,7 +105,8 @@ impl Entry {
 
     /// Decompresses the entry's records.
     pub fn records(&self) -> Result<Records, String> {
-        let json = zstd::stream::decode_all(self.records.as_slice()).map_err(|error| format!("its records: {error}"))?;
+        let json =
+            zstd::stream::decode_all(self.records.as_slice()).map_err(|error| format!("its records: {error}"))?;
         serde_json::from_slice(&json).map_err(|error| format!("its records are not valid: {error}"))
     }
 
@@ -234,7 +235,11 @@ mod tests {
         let new = NewEntry::new(&header(), &Records::default()).unwrap();
         let mut file = Vec::new();
         let file_sha256 = new.write(&mut file, &compress(b"{\"a\": 1}").unwrap()).unwrap();
-        assert_eq!(zstd::stream::decode_all(file.as_slice()).unwrap(), b"{\"a\": 1}", "zstd skips the archive's frames");
+        assert_eq!(
+            zstd::stream::decode_all(file.as_slice()).unwrap(),
+            b"{\"a\": 1}",
+            "zstd skips the archive's frames"
+        );
         let entry = Entry::parse(&file).unwrap();
         assert_eq!(entry.file_sha256, file_sha256);
         assert_eq!(entry.entry_sha256, new.entry_sha256);

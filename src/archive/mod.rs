@@ -159,7 +159,9 @@ fn leftover(rows: &[database::SnapshotRow], entry: &Entry) -> Option<&'static st
     let next = last.map_or(1, |row| row.sequence + 1);
     let previous = last.map_or("", |row| row.entry_sha256.as_str());
     if header.sequence == next && header.previous_entry_sha256 == previous {
-        return Some("the file of an add that was interrupted before it was recorded (the collection is not in the archive)");
+        return Some(
+            "the file of an add that was interrupted before it was recorded (the collection is not in the archive)",
+        );
     }
     let same = rows.iter().find(|row| row.entry_sha256 == entry.entry_sha256)?;
     match (&same.pruned_on, &entry.body) {
@@ -198,7 +200,11 @@ fn remove(path: &Path) -> Result<(), ArchiveError> {
 
 /// Writes a file under a temporary name in the same folder, syncs it, renames it into place, and syncs
 /// the folder: a reader (or a crash) sees the whole file or nothing.
-fn write_new(folder: &Path, name: &str, fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>) -> Result<(), ArchiveError> {
+fn write_new(
+    folder: &Path,
+    name: &str,
+    fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> Result<(), ArchiveError> {
     let temporary = folder.join(format!("{TEMPORARY}{name}"));
     let target = folder.join(name);
     let written = (|| {

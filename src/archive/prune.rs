@@ -41,10 +41,12 @@ impl Archive {
         let path = folder.join(&row.file);
         let entry = Entry::read(&path)?;
         if entry.file_sha256 != row.file_sha256 || matches!(entry.body, Body::Pruned(_)) {
-            let message = "it is not the file the archive recorded; run `permaudit archive verify` before pruning".to_owned();
+            let message =
+                "it is not the file the archive recorded; run `permaudit archive verify` before pruning".to_owned();
             return Err(ArchiveError::Entry { path, message });
         }
-        let bytes = entry.pruned_bytes(pruned_on).map_err(|message| ArchiveError::Entry { path: path.clone(), message })?;
+        let bytes =
+            entry.pruned_bytes(pruned_on).map_err(|message| ArchiveError::Entry { path: path.clone(), message })?;
         let stem = row.file.strip_suffix(".json.zst").unwrap_or(&row.file);
         let name = format!("{stem}.pruned.zst");
         write_new(&folder, &name, |file| std::io::Write::write_all(file, &bytes))?;

@@ -102,11 +102,8 @@ fn drop_pruning_leftovers(root: &Path, links: &mut Vec<Link>) -> Result<(), Arch
 }
 
 fn check_chain(root: &Path, links: &[Link]) -> Result<(), ArchiveError> {
-    let broken = |link: &Link, message: String| ArchiveError::Chain {
-        path: root.to_owned(),
-        file: link.name.clone(),
-        message,
-    };
+    let broken =
+        |link: &Link, message: String| ArchiveError::Chain { path: root.to_owned(), file: link.name.clone(), message };
     let mut previous: Option<&Link> = None;
     for (position, link) in links.iter().enumerate() {
         let header = &link.entry.header;
@@ -130,18 +127,29 @@ fn check_chain(root: &Path, links: &[Link]) -> Result<(), ArchiveError> {
 
 /// Applies every entry's records to an empty database, in order, as the adds did; `database`
 /// names it in errors.
-pub(super) fn replay(connection: &mut Connection, root: &Path, links: &[Link], database: &Path) -> Result<(), ArchiveError> {
+pub(super) fn replay(
+    connection: &mut Connection,
+    root: &Path,
+    links: &[Link],
+    database: &Path,
+) -> Result<(), ArchiveError> {
     let failed = |error| ArchiveError::Database { path: database.to_owned(), source: error };
     for link in links {
         let path = root.join(SNAPSHOTS).join(&link.name);
-        let records = Entry::read(&path)?.records().map_err(|message| ArchiveError::Entry { path: path.clone(), message })?;
+        let records =
+            Entry::read(&path)?.records().map_err(|message| ArchiveError::Entry { path: path.clone(), message })?;
         let transaction = connection.transaction().map_err(failed)?;
         let entry = &link.entry;
         let names = (link.name.as_str(), entry.entry_sha256.as_str(), entry.file_sha256.as_str());
         database::insert(&transaction, &entry.header, names, &records).map_err(failed)?;
         if let Body::Pruned(note) = &entry.body {
-            database::mark_pruned(&transaction, entry.header.sequence, (&link.name, &entry.file_sha256), &note.pruned_on)
-                .map_err(failed)?;
+            database::mark_pruned(
+                &transaction,
+                entry.header.sequence,
+                (&link.name, &entry.file_sha256),
+                &note.pruned_on,
+            )
+            .map_err(failed)?;
         }
         transaction.commit().map_err(failed)?;
     }

@@ -329,7 +329,9 @@ impl Reader {
         };
         let columns = "SELECT member, resource, from_sequence, role, to_sequence FROM intervals";
         let result = match (members.is_empty(), &resources) {
-            (false, _) => members.iter().try_for_each(|(member, _)| add(&format!("{columns} WHERE member = ?1"), &[*member])),
+            (false, _) => {
+                members.iter().try_for_each(|(member, _)| add(&format!("{columns} WHERE member = ?1"), &[*member]))
+            }
             (true, Some(resources)) => {
                 resources.iter().try_for_each(|&resource| add(&format!("{columns} WHERE resource = ?1"), &[resource]))
             }
@@ -495,8 +497,10 @@ impl<'r> Times<'r> {
             return held.then_some(Overlap::Known);
         }
         let last_seen = candidate.to.map_or(self.latest_sequence(), |to| to - 1);
-        let (from, to) = (query.from.as_ref().map(|date| date.key.as_str()), query.to.as_ref().map(|date| date.key.as_str()));
-        let known = to.is_none_or(|to| self.key(candidate.from) <= to) && from.is_none_or(|from| self.key(last_seen) >= from);
+        let (from, to) =
+            (query.from.as_ref().map(|date| date.key.as_str()), query.to.as_ref().map(|date| date.key.as_str()));
+        let known =
+            to.is_none_or(|to| self.key(candidate.from) <= to) && from.is_none_or(|from| self.key(last_seen) >= from);
         if known {
             return Some(Overlap::Known);
         }
@@ -538,7 +542,9 @@ fn order(interval: &Interval) -> (&str, &str, u8, &str, &str, bool, &str, &str, 
     let resource = &interval.resource;
     let (rank, cloud_name, cloud_id, is_project, name, id) = match (&resource.cloud, resource.kind) {
         (_, "organization") => (0, "", "", false, "", ""),
-        (Some(cloud), _) => (1, cloud.name.as_str(), cloud.id.as_str(), true, resource.name.as_str(), resource.id.as_str()),
+        (Some(cloud), _) => {
+            (1, cloud.name.as_str(), cloud.id.as_str(), true, resource.name.as_str(), resource.id.as_str())
+        }
         (None, _) => (1, resource.name.as_str(), resource.id.as_str(), false, "", ""),
     };
     (&member.email, &member.id, rank, cloud_name, cloud_id, is_project, name, id, interval.from_sequence)

@@ -89,8 +89,13 @@ impl Archive {
         let finding = |kind, detail: String| Finding { kind, file: row.file.clone(), detail };
         let expected_previous = previous.map_or("", |previous| previous.entry_sha256.as_str());
         if row.previous_entry_sha256 != expected_previous {
-            let detail = format!("the database's chain is broken before collection #{} ({})", row.sequence, row.collected_at);
-            verification.findings.push(Finding { kind: FindingKind::Database, file: super::DATABASE.to_owned(), detail });
+            let detail =
+                format!("the database's chain is broken before collection #{} ({})", row.sequence, row.collected_at);
+            verification.findings.push(Finding {
+                kind: FindingKind::Database,
+                file: super::DATABASE.to_owned(),
+                detail,
+            });
         }
         let path = self.root.join(SNAPSHOTS).join(&row.file);
         if !path.exists() {
@@ -156,7 +161,8 @@ impl Archive {
 fn entry_problem(row: &SnapshotRow, entry: &Entry) -> Option<Finding> {
     let finding = |kind, detail: String| Some(Finding { kind, file: row.file.clone(), detail });
     let header = &entry.header;
-    if header.sequence != row.sequence || entry.entry_sha256 != row.entry_sha256 && header.collected_at != row.collected_at
+    if header.sequence != row.sequence
+        || entry.entry_sha256 != row.entry_sha256 && header.collected_at != row.collected_at
     {
         return finding(
             FindingKind::Reordered,

@@ -134,7 +134,8 @@ fn wait(no_wait: bool) -> Wait {
 }
 
 fn run_add(args: AddArgs) -> anyhow::Result<u8> {
-    let bytes = std::fs::read(&args.snapshot).with_context(|| format!("cannot read snapshot `{}`", args.snapshot.display()))?;
+    let bytes =
+        std::fs::read(&args.snapshot).with_context(|| format!("cannot read snapshot `{}`", args.snapshot.display()))?;
     add_bytes(&args.archive, &bytes, &args.snapshot, wait(args.no_wait))
 }
 
@@ -160,14 +161,14 @@ fn added_line(added: &Added, archive: &Path) -> String {
         );
     }
     format!(
-        "Archived collection #{} of {} as {} in {}: {} intervals opened, {} closed, {} entries uncertain",
+        "Archived collection #{} of {} as {} in {}: {} opened, {} closed, {} uncertain",
         added.sequence,
         added.collected_at,
         added.file,
         archive.display(),
-        added.opened,
-        added.closed,
-        added.uncertain
+        crate::plural::count(added.opened, "interval", "intervals"),
+        crate::plural::count(added.closed, "interval", "intervals"),
+        crate::plural::count(added.uncertain, "entry", "entries")
     )
 }
 
@@ -203,7 +204,12 @@ fn print_verification(verification: &Verification, archive: &Path) {
         1 => "1 finding".to_owned(),
         count => format!("{count} findings"),
     };
-    println!("Verified archive {}: {} collections, {} pruned; {verdict}", archive.display(), verification.collections, verification.pruned.len());
+    println!(
+        "Verified archive {}: {}, {} pruned; {verdict}",
+        archive.display(),
+        crate::plural::count(verification.collections, "collection", "collections"),
+        verification.pruned.len()
+    );
 }
 
 fn run_rebuild(args: FolderArgs) -> anyhow::Result<u8> {
@@ -213,9 +219,9 @@ fn run_rebuild(args: FolderArgs) -> anyhow::Result<u8> {
         None => String::new(),
     };
     info(&format!(
-        "Rebuilt the database of archive {} from {} collections ({} pruned){kept}",
+        "Rebuilt the database of archive {} from {} ({} pruned){kept}",
         args.archive.display(),
-        rebuilt.collections,
+        crate::plural::count(rebuilt.collections, "collection", "collections"),
         rebuilt.pruned
     ));
     Ok(EXIT_OK)
@@ -233,8 +239,8 @@ fn run_prune(args: PruneArgs) -> anyhow::Result<u8> {
         println!("pruned: collection #{} of {}, now {}", entry.sequence, entry.collected_at, entry.file);
     }
     println!(
-        "Pruned {} snapshots collected before {} from archive {}",
-        pruned.len(),
+        "Pruned {} collected before {} from archive {}",
+        crate::plural::count(pruned.len(), "snapshot", "snapshots"),
         today - chrono::Days::new(u64::from(args.keep_days)),
         args.archive.display()
     );

@@ -5,8 +5,8 @@
 //! golden files for every format, and errors.
 
 use crate::support::{assert_golden, permaudit, repo_path, stderr, stdout};
-use permaudit::archive::timeline::{Interval, Query, Reader, Timeline};
 use permaudit::archive::time::{parse_query_date, DayEnd};
+use permaudit::archive::timeline::{Interval, Query, Reader, Timeline};
 use permaudit::archive::{Archive, Wait};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -126,7 +126,11 @@ fn as_of_a_date_the_latest_collection_before_it_answers() {
                  usr_erin organization:org_history owner 2026-03-01..2026-09-15\n";
     assert_eq!(at(dir.path(), prod.clone(), "2026-04-15"), april);
     assert_eq!(at(dir.path(), prod.clone(), "2026-04-01T09:00:00Z"), april, "a collection's own time is included");
-    assert_eq!(at(dir.path(), prod.clone(), "2026-04-01T08:59:59Z").lines().count(), 4, "a second before: March 1's, without Dave");
+    assert_eq!(
+        at(dir.path(), prod.clone(), "2026-04-01T08:59:59Z").lines().count(),
+        4,
+        "a second before: March 1's, without Dave"
+    );
     assert_eq!(at(dir.path(), prod.clone(), "2026-02-01"), "", "before the first collection nothing is known");
     let dave = Query { user: Some("dave@corp.com".to_owned()), ..everyone() };
     assert_eq!(at(dir.path(), dave.clone(), "2026-07-15"), "", "deleted, not yet re-invited");
@@ -199,7 +203,11 @@ fn bad_queries_are_refused_with_a_reason() {
     archive_of(dir.path(), 2);
     let unknown = history_cli(dir.path(), &["--user", "nobody@example.com"]);
     assert_eq!(unknown.status.code(), Some(1));
-    assert!(stderr(&unknown).contains("`nobody@example.com` is neither a member id nor an email"), "{}", stderr(&unknown));
+    assert!(
+        stderr(&unknown).contains("`nobody@example.com` is neither a member id nor an email"),
+        "{}",
+        stderr(&unknown)
+    );
     let date = history_cli(dir.path(), &["--user", "usr_bob", "--from", "March"]);
     assert_eq!(date.status.code(), Some(1));
     assert!(stderr(&date).contains("`March` is not an ISO 8601 date"), "{}", stderr(&date));

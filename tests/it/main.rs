@@ -1,5 +1,6 @@
 //! permaudit's integration tests: one binary, one module per area.
 
+mod archive;
 mod browser;
 mod cli;
 mod collect;

@@ -48,7 +48,9 @@ fn cells(organization_id: &str, interval: &Interval) -> Vec<String> {
     let (member, resource) = (&interval.member, &interval.resource);
     let cloud = resource.cloud.as_ref();
     let causes = |boundary: Option<&Boundary>| {
-        boundary.map(|boundary| boundary.causes.iter().map(describe_cause).collect::<Vec<_>>().join("\n")).unwrap_or_default()
+        boundary
+            .map(|boundary| boundary.causes.iter().map(describe_cause).collect::<Vec<_>>().join("\n"))
+            .unwrap_or_default()
     };
     let uncertain = interval
         .uncertain

@@ -21,7 +21,9 @@ pub fn describe_member(member: &MemberName) -> String {
 pub fn describe_resource(resource: &ResourceName) -> String {
     match (&resource.cloud, resource.kind) {
         (_, "organization") => format!("org owner of {} (implicit owner of every cloud and project)", resource.id),
-        (Some(cloud), kind) => format!("{kind} {} ({}) in cloud {} ({})", resource.name, resource.id, cloud.name, cloud.id),
+        (Some(cloud), kind) => {
+            format!("{kind} {} ({}) in cloud {} ({})", resource.name, resource.id, cloud.name, cloud.id)
+        }
         (None, kind) => format!("{kind} {} ({})", resource.name, resource.id),
     }
 }
@@ -41,7 +43,9 @@ pub fn describe_cause(cause: &CauseText) -> String {
 pub fn describe_start(boundary: &Boundary) -> String {
     match &boundary.after {
         Some(after) => format!("from {} (changed after {after})", boundary.collected_at),
-        None => format!("from {} (held at the archive's first collection; earlier is not known)", boundary.collected_at),
+        None => {
+            format!("from {} (held at the archive's first collection; earlier is not known)", boundary.collected_at)
+        }
     }
 }
 

@@ -65,7 +65,9 @@ fn write_head<W: Write>(writer: &mut W, timeline: &Timeline) -> io::Result<()> {
 fn between(place: &DatePlace) -> String {
     match (&place.collection_before, &place.collection_after) {
         (Some(before), Some(after)) => {
-            format!("falls between the collections of {before} and {after}; access in between is known only at those times")
+            format!(
+                "falls between the collections of {before} and {after}; access in between is known only at those times"
+            )
         }
         (Some(before), None) => format!("after the latest collection ({before})"),
         (None, Some(after)) => format!("before the first collection ({after}); nothing earlier is known"),
@@ -98,7 +100,12 @@ fn write_interval<W: Write>(writer: &mut W, interval: &Interval) -> io::Result<(
         writeln!(writer, "      - {}", describe_cause(cause))?;
     }
     for mark in &interval.uncertain {
-        writeln!(writer, "    uncertain at {}: that collection could not read this entry ({})", mark.collected_at, mark.gaps.join("; "))?;
+        writeln!(
+            writer,
+            "    uncertain at {}: that collection could not read this entry ({})",
+            mark.collected_at,
+            mark.gaps.join("; ")
+        )?;
     }
     Ok(())
 }
