@@ -9,9 +9,10 @@ use super::time::{file_stamp, utc_key};
 use super::{write_new, Archive, ArchiveError, SNAPSHOTS};
 use crate::diff::{compare_resolved, Options};
 use crate::model::{Role, Snapshot};
-use crate::resolve::resolve;
+use crate::resolve::{resolve, Resolution};
 use std::cell::RefCell;
 use std::path::Path;
+use std::sync::OnceLock;
 
 /// What adding a collection did.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,30 +31,28 @@ pub struct Added {
 impl Archive {
     /// Adds a snapshot, given as the bytes of its file (`origin` names it in messages).
     pub fn add(&mut self, bytes: &[u8], origin: &Path) -> Result<Added, ArchiveError> {
-        let (sha256, compressed, snapshot) = std::thread::scope(|scope| {
-            let hashing = scope.spawn(|| entry::sha256(bytes));
-            let compressing = scope.spawn(|| entry::compress(bytes));
-            let snapshot = Snapshot::from_slice(bytes, origin);
-            (hashing.join(), compressing.join(), snapshot)
-        });
-        let sha256 = sha256.map_err(|_| ArchiveError::io(origin, std::io::Error::other("hashing failed")))?;
-        let compressed = compressed
-            .map_err(|_| ArchiveError::io(origin, std::io::Error::other("compression failed")))?
-            .map_err(|error| ArchiveError::io(origin, error))?;
-        let snapshot = snapshot?;
         let rows = self.snapshots()?;
-        if let Some(row) = rows.iter().find(|row| row.sha256 == sha256) {
+        let latest = rows.last().map(|row| self.root.join(SNAPSHOTS).join(&row.file));
+        let (previous_slot, new_slot) = (OnceLock::new(), OnceLock::new());
+        let read = read_and_resolve(bytes, origin, latest.as_deref(), (&previous_slot, &new_slot))?;
+        if let Some(row) = rows.iter().find(|row| row.sha256 == read.sha256) {
             return Ok(already(row));
         }
-        self.check_fits(&snapshot, rows.last(), origin)?;
-        let records = self.records(&snapshot, rows.last())?;
-        let header = header(&snapshot, &rows, sha256);
+        let snapshot = new_slot.get().ok_or_else(|| ArchiveError::io(origin, std::io::Error::other("not parsed")))?;
+        self.check_fits(snapshot, rows.last(), origin)?;
+        let records = match (&read.previous, previous_slot.get(), rows.last()) {
+            (Some(before), Some(previous), Some(latest)) => {
+                self.changes((before, previous), (&read.after, snapshot), latest.sequence)?
+            }
+            _ => derive::initial(&read.after),
+        };
+        let header = header(snapshot, &rows, read.sha256.clone());
         let new = NewEntry::new(&header, &records).map_err(|message| self.entry_error(&header, message))?;
         let name = file_name(&header);
         let mut file_sha256 = String::new();
         write_new(&self.root.join(SNAPSHOTS), &name, |file| {
             let mut writer = std::io::BufWriter::new(file);
-            file_sha256 = new.write(&mut writer, &compressed)?;
+            file_sha256 = new.write(&mut writer, &read.compressed)?;
             std::io::Write::flush(&mut writer)
         })?;
         let database_path = self.database_path();
@@ -89,40 +88,97 @@ impl Archive {
         }
     }
 
-    /// Returns the records of a new collection: everything it shows when it is the first, else what
-    /// changed since the latest, as the diff module finds it.
-    fn records(&self, snapshot: &Snapshot, latest: Option<&SnapshotRow>) -> Result<Records, ArchiveError> {
-        let Some(latest) = latest else { return Ok(derive::initial(&resolve(&snapshot.organization))) };
-        let path = self.root.join(SNAPSHOTS).join(&latest.file);
-        let entry = Entry::read(&path)?;
-        let bytes = entry.snapshot().map_err(|message| ArchiveError::Entry { path: path.clone(), message })?;
-        let bytes = bytes.ok_or_else(|| ArchiveError::Entry {
-            path: path.clone(),
-            message:
-                "the latest collection is pruned, which prune never does; `permaudit archive verify` checks the archive"
-                    .to_owned(),
-        })?;
-        let previous = Snapshot::from_slice(&bytes, &path)?;
-        drop(bytes);
-        let (before, after) = (resolve(&previous.organization), resolve(&snapshot.organization));
+    /// Returns the records of a later collection: what changed since the latest, as the diff module
+    /// finds it, turned into boundaries against the intervals the database holds open.
+    fn changes(
+        &self,
+        (before, previous): (&Resolution<'_>, &Snapshot),
+        (after, snapshot): (&Resolution<'_>, &Snapshot),
+        latest: i64,
+    ) -> Result<Records, ArchiveError> {
         let diff =
-            compare_resolved((&before, &previous.collection), (&after, &snapshot.collection), &Options::default())?;
+            compare_resolved((before, &previous.collection), (after, &snapshot.collection), &Options::default())?;
+        // One read transaction for the many lookups: SQLite then locks and checks its journal once.
+        let reading = self.connection.unchecked_transaction().map_err(|error| self.failed(error))?;
+        let open = database::OpenIntervals::new(&reading).map_err(|error| self.failed(error))?;
         let failure = RefCell::new(None);
         let open_role = |pair: &Pair| -> Option<Role> {
-            database::open_role(&self.connection, &pair.0, pair.1, &pair.2).unwrap_or_else(|error| {
+            open.role(pair).unwrap_or_else(|error| {
                 failure.borrow_mut().get_or_insert(error);
                 None
             })
         };
-        let uncertain =
-            database::uncertain_at(&self.connection, latest.sequence).map_err(|error| self.failed(error))?;
+        let uncertain = database::uncertain_at(&reading, latest).map_err(|error| self.failed(error))?;
         let records =
-            derive::changes(&diff, (&after, &snapshot.collection), &Before { open_role: &open_role, uncertain });
+            derive::changes(&diff, (after, &snapshot.collection), &Before { open_role: &open_role, uncertain });
+        drop(open);
+        reading.rollback().map_err(|error| self.failed(error))?;
         match failure.into_inner() {
             Some(error) => Err(self.failed(error)),
             None => Ok(records),
         }
     }
+}
+
+/// What the add reads and resolves before it decides anything.
+struct Read<'s> {
+    sha256: String,
+    compressed: Vec<u8>,
+    /// The archive's latest collection, resolved, to compare with.
+    previous: Option<Resolution<'s>>,
+    after: Resolution<'s>,
+}
+
+/// Hashes and compresses the new snapshot, and parses and resolves it, while the latest collection is
+/// read back from the archive and resolved: independent steps that keep both cores busy. The
+/// snapshots go into the slots, which the resolutions borrow.
+fn read_and_resolve<'s>(
+    bytes: &[u8],
+    origin: &Path,
+    latest: Option<&Path>,
+    (previous_slot, new_slot): (&'s OnceLock<Snapshot>, &'s OnceLock<Snapshot>),
+) -> Result<Read<'s>, ArchiveError> {
+    let failed = |what: &str| ArchiveError::io(origin, std::io::Error::other(format!("{what} failed")));
+    std::thread::scope(|scope| {
+        let hashing = scope.spawn(|| entry::sha256(bytes));
+        let compressing = scope.spawn(|| entry::compress(bytes));
+        let reading = latest.map(|path| {
+            scope.spawn(move || -> Result<Resolution<'s>, ArchiveError> {
+                let previous = read_latest(path)?;
+                let previous = previous_slot.get_or_init(|| previous);
+                Ok(resolve(&previous.organization))
+            })
+        });
+        let parsed = Snapshot::from_slice(bytes, origin)?;
+        let snapshot = new_slot.get_or_init(|| parsed);
+        let after = resolve(&snapshot.organization);
+        let previous = match reading {
+            Some(reading) => Some(reading.join().map_err(|_| failed("reading the latest collection"))??),
+            None => None,
+        };
+        Ok(Read {
+            sha256: hashing.join().map_err(|_| failed("hashing"))?,
+            compressed: compressing
+                .join()
+                .map_err(|_| failed("compression"))?
+                .map_err(|error| ArchiveError::io(origin, error))?,
+            previous,
+            after,
+        })
+    })
+}
+
+/// Reads the snapshot of the archive's latest collection back from its entry file.
+fn read_latest(path: &Path) -> Result<Snapshot, ArchiveError> {
+    let entry = Entry::read(path)?;
+    let bytes = entry.snapshot().map_err(|message| ArchiveError::Entry { path: path.to_owned(), message })?;
+    let bytes = bytes.ok_or_else(|| ArchiveError::Entry {
+        path: path.to_owned(),
+        message:
+            "the latest collection is pruned, which prune never does; `permaudit archive verify` checks the archive"
+                .to_owned(),
+    })?;
+    Ok(Snapshot::from_slice(&bytes, path)?)
 }
 
 fn header(snapshot: &Snapshot, rows: &[SnapshotRow], sha256: String) -> Header {

@@ -11,7 +11,7 @@ use super::records::{CauseRecord, CauseTable, Change, Event, MemberRecord, Recor
 use crate::diff::{covered, ChangeKind, Covered, Diff, EffectiveChange, RawKind, ResourceKind, ResourceRef};
 use crate::model::{Collection, Role};
 use crate::resolve::{MemberAccess, Resolution};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The cause kind of a boundary that a collection gap hid.
 pub const CHANGED_INSIDE_GAP: &str = "changed-inside-gap";
@@ -85,7 +85,8 @@ pub struct Before<'a> {
 /// Returns the records of a later collection from its diff with the previous one.
 pub fn changes(diff: &Diff, new: (&Resolution<'_>, &Collection), before: &Before<'_>) -> Records {
     let gaps = NewGaps::of(new.1);
-    let mut builder = Builder { diff, before, causes: CauseTable::default(), events: Vec::new() };
+    let mut builder =
+        Builder { diff, before, causes: CauseTable::default(), described: HashMap::new(), events: Vec::new() };
     let mut members = BTreeMap::new();
     let mut resources = BTreeMap::new();
     let mut touched = BTreeSet::new();
@@ -143,6 +144,8 @@ struct Builder<'d, 'b> {
     diff: &'d Diff,
     before: &'b Before<'b>,
     causes: CauseTable,
+    /// Each raw change in words, once (a group's change causes many members' changes).
+    described: HashMap<usize, String>,
     events: Vec<Event>,
 }
 
@@ -172,10 +175,12 @@ impl Builder<'_, '_> {
     }
 
     fn cause_number(&mut self, cause: &crate::diff::Cause) -> u32 {
+        let diff = self.diff;
+        let description = self.described.entry(cause.raw).or_insert_with(|| diff.raw_of(cause).describe()).clone();
         self.causes.number(CauseRecord {
             kind: cause.kind.code().to_owned(),
             via: cause.via.code().to_owned(),
-            description: self.diff.raw_of(cause).describe(),
+            description,
         })
     }
 

@@ -114,7 +114,7 @@ impl Entry {
     pub fn snapshot(&self) -> Result<Option<Vec<u8>>, String> {
         match &self.body {
             Body::Pruned(_) => Ok(None),
-            Body::Snapshot(compressed) => zstd::stream::decode_all(compressed.as_slice())
+            Body::Snapshot(compressed) => decompress(compressed)
                 .map(Some)
                 .map_err(|error| format!("its snapshot cannot be decompressed: {error}")),
         }
@@ -169,9 +169,23 @@ impl NewEntry {
     }
 }
 
-/// Compresses a snapshot as the archive stores it.
+/// Compresses a snapshot as the archive stores it: one frame that records its size, so that reading
+/// it back allocates once.
 pub fn compress(snapshot: &[u8]) -> std::io::Result<Vec<u8>> {
-    zstd::stream::encode_all(snapshot, LEVEL)
+    zstd::bulk::compress(snapshot, LEVEL)
+}
+
+/// The largest size a frame's header may claim before the frame is read as a stream instead: a damaged
+/// header must not make the reader allocate what it cannot.
+const MOST_BYTES_PER_COMPRESSED_BYTE: usize = 1024;
+
+/// Decompresses a snapshot frame, in one allocation when its header says its size.
+fn decompress(compressed: &[u8]) -> std::io::Result<Vec<u8>> {
+    let limit = compressed.len().saturating_mul(MOST_BYTES_PER_COMPRESSED_BYTE);
+    match zstd::bulk::Decompressor::upper_bound(compressed) {
+        Some(size) if size <= limit => zstd::bulk::decompress(compressed, size),
+        _ => zstd::stream::decode_all(compressed),
+    }
 }
 
 /// Returns the SHA-256 of bytes in lowercase hex.

@@ -102,6 +102,14 @@ impl Archive {
         if !path.exists() && !entry_files(root)?.is_empty() {
             return Err(ArchiveError::NoDatabase { path: root.to_owned() });
         }
+        if !path.exists() {
+            // SQLite gives its journal the database's mode: creating the file first keeps both private.
+            private_options()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+                .map_err(|error| ArchiveError::io(&path, error))?;
+        }
         let connection = database::open(&path)?;
         let mut archive = Archive { root: root.to_owned(), connection, _lock: lock, repairs: Vec::new() };
         archive.repairs = archive.repair()?;
@@ -194,6 +202,15 @@ fn entry_files(root: &Path) -> Result<Vec<String>, ArchiveError> {
     Ok(file_names(&folder)?.into_iter().filter(|name| !name.starts_with(TEMPORARY)).collect())
 }
 
+/// Options that create a file readable by its owner only, as every snapshot permaudit writes: the
+/// archive says who can access what.
+fn private_options() -> std::fs::OpenOptions {
+    let mut options = std::fs::OpenOptions::new();
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+}
+
 fn remove(path: &Path) -> Result<(), ArchiveError> {
     std::fs::remove_file(path).map_err(|error| ArchiveError::io(path, error))
 }
@@ -208,7 +225,7 @@ fn write_new(
     let temporary = folder.join(format!("{TEMPORARY}{name}"));
     let target = folder.join(name);
     let written = (|| {
-        let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&temporary)?;
+        let mut file = private_options().write(true).create_new(true).open(&temporary)?;
         fill(&mut file)?;
         file.sync_all()?;
         std::fs::rename(&temporary, &target)?;

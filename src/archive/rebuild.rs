@@ -41,6 +41,11 @@ pub fn rebuild(root: &Path, wait: Wait) -> Result<Rebuilt, ArchiveError> {
             remove(&stale)?;
         }
     }
+    super::private_options()
+        .write(true)
+        .create_new(true)
+        .open(&building)
+        .map_err(|error| ArchiveError::io(&building, error))?;
     let mut connection = database::open(&building)?;
     replay(&mut connection, root, &chain, &building)?;
     drop(connection);
