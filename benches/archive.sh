@@ -65,16 +65,17 @@ stamp() { date -u -d "2026-01-01 +$1 days" +%Y-%m-%dT06:00:00+00:00; }
 sed "s/\"collected_at\": \"[^\"]*\"/\"collected_at\": \"$(stamp 0)\"/" "$base" >"$(day_file 0)"
 echo "== day 0: first add (every interval of the organization)" >&2
 read -r first_add first_mem < <(seconds "$bin" archive add "$(day_file 0)" --archive "$archive")
-one_snapshot="$(mib "$(ls "$archive"/snapshots/*.json.zst | head -n 1)")"
 db_first="$(mib "$archive/archive.sqlite")"
-printf 'day  0: add %6.2f s (%s MiB peak); entry file %s MiB; database %s MiB\n' "$first_add" "$first_mem" "$one_snapshot" "$db_first"
+printf 'day  0: add %6.2f s (%s MiB peak); database %s MiB\n' "$first_add" "$first_mem" "$db_first"
 
 : >"$work/.ratios"; : >"$work/.adds"; : >"$work/.lists"
 for (( day = 1; day <= days; day++ )); do
     previous="$(day_file $((day - 1)))"; current="$(day_file "$day")"
     "$bin" generate --edit "$previous" --edits "$churn" --seed "$day" --out "$current" 2>/dev/null \
         || die "generate --edit failed on day $day"
-    sed -i "0,/\"collected_at\": \"[^\"]*\"/s//\"collected_at\": \"$(stamp "$day")\"/" "$current"
+    # The editor numbers the records it creates from 1 on every run: the day makes their ids unique.
+    sed -i -e "0,/\"collected_at\": \"[^\"]*\"/s//\"collected_at\": \"$(stamp "$day")\"/" \
+        -e "s/_edit_\([0-9]\{6\}\)/_edit_d${day}_\1/g" "$current"
     rm -f "$previous"
     read -r t_list m_list < <(seconds "$bin" user list-permissions --org "$current")
     read -r t_add m_add < <(seconds "$bin" archive add "$current" --archive "$archive")
@@ -84,10 +85,12 @@ for (( day = 1; day <= days; day++ )); do
         "$day" "$t_add" "$m_add" "$t_list" "$m_list" "$(tail -n 1 "$work/.ratios")" "$(mib "$archive/archive.sqlite")"
 done
 latest="$(day_file "$days")"
+# One compressed snapshot: the latest entry file, its snapshot and that day's few changed records.
+one_snapshot="$(mib "$(ls "$archive"/snapshots/*.json.zst | tail -n 1)")"
 
-# A member with access, and the cloud with the most projects' names, for the timeline queries.
+# A member, and the cloud with the most projects, for the timeline queries.
 member="$(grep -o '"email": "[^"]*"' "$latest" | sed -n '2p' | cut -d'"' -f4)"
-cloud="$(grep -o '"parent_cloud_id": "[^"]*"' "$latest" | sort | uniq -c | sort -rn | head -n 1 | awk '{print $2}' | cut -d'"' -f2)"
+cloud="$(grep -o '"parent_cloud_id": "[^"]*"' "$latest" | cut -d'"' -f4 | sort | uniq -c | sort -rn | head -n 1 | awk '{print $2}')"
 : >"$work/.user"; : >"$work/.cloud"; : >"$work/.at"
 for (( i = 1; i <= 11; i++ )); do
     seconds "$bin" history "$archive" --user "$member" | cut -d' ' -f1 >>"$work/.user"
@@ -105,7 +108,7 @@ echo "first add: $first_add s, $first_mem MiB peak"
 echo "later adds: median $(median <"$work/.adds") s; list-permissions median $(median <"$work/.lists") s; ratio add / list-permissions: median $(median <"$work/.ratios"), max $(sort -n "$work/.ratios" | tail -n 1) (target: at most 2)"
 echo "history --user $member: median $(median <"$work/.user") s; with --at: $(median <"$work/.at") s (target: under 0.1 s)"
 echo "history --cloud $cloud --role owner over 15 days: median $(median <"$work/.cloud") s"
-echo "one compressed snapshot (day 0 entry file): $one_snapshot MiB"
+echo "one compressed snapshot (day $days entry file): $one_snapshot MiB"
 echo "database: $db_first MiB after day 0, $db MiB after day $days: $(awk -v d="$db" -v s="$one_snapshot" 'BEGIN { printf "%.2f", d / s }')x one compressed snapshot (target: at most 3)"
 echo "archive folder: $(du -sm "$archive" | cut -f1) MiB"
 echo "archive verify: $t_verify s ($m_verify MiB); archive rebuild: $t_rebuild s ($m_rebuild MiB)"
