@@ -5,7 +5,10 @@
 //! provenance, to the renderings in [`report`]. The output the official `anyscale` CLI also prints goes
 //! through [`compat`], byte-for-byte emulations of Python's json, PyYAML and rich. [`diff`] compares two
 //! collections of one organization: what changed in effective access, and the raw changes that caused it.
+//! [`archive`] keeps every collection of an organization, chained by hash, with a database of the
+//! intervals of access they show, for timeline questions.
 
+pub mod archive;
 pub mod atomic;
 pub mod cli;
 pub mod clock;

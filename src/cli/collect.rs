@@ -14,8 +14,14 @@ use std::time::Duration;
 #[derive(Debug, Args)]
 pub struct CollectArgs {
     /// Where to write the snapshot (atomically: a reader never sees a half-written file).
-    #[arg(long, value_name = "FILE")]
-    pub out: PathBuf,
+    #[arg(long, value_name = "FILE", required_unless_present = "archive")]
+    pub out: Option<PathBuf>,
+    /// Also (or instead) adds the snapshot to this archive folder (docs/archive.md), created when new.
+    #[arg(long, value_name = "DIR")]
+    pub archive: Option<PathBuf>,
+    /// With --archive: fails at once when another run is changing the archive, instead of waiting.
+    #[arg(long, requires = "archive")]
+    pub no_wait: bool,
     /// Per-cloud and per-project requests in flight at once.
     #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=256))]
     pub concurrency: u32,
@@ -45,8 +51,16 @@ pub fn run(args: CollectArgs) -> anyhow::Result<u8> {
     };
     let collected = collect_live(&options)?;
     let snapshot = &collected.snapshot;
-    snapshot.save(&args.out).with_context(|| "the collection succeeded but its snapshot could not be written")?;
-    info(&format!("{}; wrote {}", collected_summary(&snapshot.organization, collected.requests), args.out.display()));
+    let summary = collected_summary(&snapshot.organization, collected.requests);
+    if let Some(out) = &args.out {
+        snapshot.save(out).with_context(|| "the collection succeeded but its snapshot could not be written")?;
+        info(&format!("{summary}; wrote {}", out.display()));
+    } else {
+        info(&summary);
+    }
+    if let Some(archive) = &args.archive {
+        archive_snapshot(snapshot, archive, args.no_wait)?;
+    }
     if snapshot.collection.complete {
         return Ok(EXIT_OK);
     }
@@ -55,6 +69,18 @@ pub fn run(args: CollectArgs) -> anyhow::Result<u8> {
         eprintln!("  - {gap}");
     }
     Ok(EXIT_INCOMPLETE)
+}
+
+/// Adds the collected snapshot to an archive, as `archive add` adds a file holding it.
+fn archive_snapshot(snapshot: &crate::model::Snapshot, archive: &std::path::Path, no_wait: bool) -> anyhow::Result<()> {
+    let mut bytes = Vec::new();
+    snapshot.to_writer(&mut bytes).context("the collection succeeded but could not be serialized")?;
+    bytes.push(b'\n');
+    let wait = if no_wait { crate::archive::Wait::NoWait } else { crate::archive::Wait::Block };
+    let origin = std::path::Path::new("(the live collection)");
+    super::archive::add_bytes(archive, &bytes, origin, wait)
+        .with_context(|| "the collection succeeded but could not be archived")?;
+    Ok(())
 }
 
 /// Returns what a collection read, counted in words: "Collected 1 member, 2 groups, ...".

@@ -33,14 +33,32 @@ pub const COLLECT: &str = "\
 Examples:
   export ANYSCALE_CLI_TOKEN=...        (or ~/.anyscale/credentials.json: {\"cli_token\": \"...\"})
   permaudit collect --out snap.json
+  permaudit collect --archive /var/lib/permaudit/archive   (a scheduled snapshot: docs/scheduled-snapshots.md)
   ANYSCALE_HOST=http://127.0.0.1:8080 permaudit collect --out snap.json --concurrency 4
 
 Exit codes:
   0  the snapshot is written, complete
-  1  error: no token, a refused token, an unreachable host, an unwritable file
+  1  error: no token, a refused token, an unreachable host, an unwritable file, an archive
+     that refuses the snapshot (another organization, an older collection)
   2  command-line usage error
   3  incomplete: some cloud or project could not be read (the snapshot is written with
      \"complete\": false and its gaps), or a top-level list could not be read (nothing is written)";
+
+/// `permaudit archive --help`.
+pub const ARCHIVE: &str = "\
+Examples:
+  permaudit collect --archive /var/lib/permaudit/archive      collect live and archive the snapshot
+  permaudit archive add snap.json --archive archive
+  permaudit archive verify archive
+  permaudit archive prune archive --keep-days 90
+  permaudit history archive --user dave@corp.com --from 2026-03-01 --to 2026-06-30
+
+Exit codes:
+  0  success
+  1  error: unreadable input, a broken chain on rebuild, the archive locked with --no-wait
+  2  command-line usage error
+  3  archive add: the snapshot is incomplete (it is archived, its gaps marked uncertain)
+  4  archive verify: a modified, missing, reordered or foreign file, or a database that differs";
 
 /// `permaudit report --help`.
 pub const REPORT: &str = "\

@@ -1,5 +1,6 @@
 //! Command-line interface: clap argument structs and one function per command.
 
+mod archive;
 mod check;
 mod collect;
 mod controls;
@@ -8,6 +9,7 @@ pub mod evidence;
 mod explain;
 mod generate;
 mod help;
+mod history;
 mod keygen;
 mod manual;
 mod output;
@@ -69,6 +71,11 @@ pub enum Command {
     Keygen(keygen::KeygenArgs),
     /// Writes a redacted copy of a snapshot: emails, names and ids replaced by stable pseudonyms.
     Redact(redact::RedactArgs),
+    /// Keeps collections in an archive: add, verify, rebuild the database, prune old snapshots.
+    #[command(subcommand, after_help = help::ARCHIVE)]
+    Archive(archive::ArchiveCommand),
+    /// Prints the timeline of access an archive recorded: who held what, since when, and why.
+    History(history::HistoryArgs),
     /// Writes a synthetic organization snapshot, deterministic from a seed (for benchmarks and tests).
     #[command(after_help = help::GENERATE)]
     Generate(generate::GenerateArgs),
@@ -114,6 +121,8 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Verify(args) => verify::run(args),
         Command::Keygen(args) => keygen::run(args),
         Command::Redact(args) => redact::run(args),
+        Command::Archive(command) => archive::run(command),
+        Command::History(args) => history::run(args),
         Command::Generate(args) => generate::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Completions(args) => manual::run_completions(args),

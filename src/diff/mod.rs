@@ -28,6 +28,7 @@ mod view;
 
 pub use change::{Cause, CauseKind, ChangeKind, EffectiveChange, Via};
 pub use effects::REASONS_SHOWN;
+pub(crate) use gaps::{covered, Covered};
 pub use raw::{Effect, RawChange, RawKind};
 pub use reason::{CapRule, Reason};
 pub use refs::{ChangeValue, CloudRef, GroupRef, MemberRef, OrgStanding, ResourceKind, ResourceRef};

@@ -9,6 +9,7 @@ pub mod directory;
 pub mod explain;
 pub mod facts;
 pub mod findings;
+pub mod history;
 pub mod html;
 pub mod members;
 pub mod offboarding;

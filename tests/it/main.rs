@@ -1,5 +1,6 @@
 //! permaudit's integration tests: one binary, one module per area.
 
+mod archive;
 mod browser;
 mod cli;
 mod collect;
@@ -11,6 +12,7 @@ mod evidence;
 mod files;
 mod fuzz;
 mod golden;
+mod history;
 mod offboarding;
 mod official_cli;
 mod properties;

@@ -1,0 +1,443 @@
+//! The archive's SQLite database (`docs/archive.md` documents the schema): the collections, and the
+//! intervals of access with the causes of their boundaries. Only changes are stored: a collection adds
+//! rows for what it opened, closed or left uncertain, never a copy of the state.
+
+use super::entry::Header;
+use super::records::{Change, Records, Scope};
+use super::time::utc_key;
+use super::ArchiveError;
+use crate::model::Role;
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rustc_hash::FxHashMap as HashMap;
+use std::path::Path;
+
+/// The schema version, in `PRAGMA user_version` and in the meta table.
+pub const SCHEMA_VERSION: i64 = 1;
+/// The archive format named in the meta table.
+pub const ARCHIVE_FORMAT: &str = "permaudit-archive/1";
+
+const SCHEMA: &str = "
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE roles (code INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+INSERT INTO roles VALUES (1, 'readonly'), (2, 'collaborator'), (3, 'owner');
+CREATE TABLE snapshots (
+  sequence INTEGER PRIMARY KEY,
+  collected_at TEXT NOT NULL,
+  collected_utc TEXT NOT NULL,
+  source TEXT NOT NULL,
+  complete INTEGER NOT NULL,
+  gaps TEXT NOT NULL,
+  file TEXT NOT NULL UNIQUE,
+  sha256 TEXT NOT NULL,
+  entry_sha256 TEXT NOT NULL UNIQUE,
+  previous_entry_sha256 TEXT NOT NULL,
+  file_sha256 TEXT NOT NULL,
+  pruned_on TEXT
+);
+CREATE TABLE members (
+  id INTEGER PRIMARY KEY,
+  member_id TEXT NOT NULL UNIQUE,
+  email TEXT NOT NULL,
+  name TEXT NOT NULL,
+  is_service_account INTEGER NOT NULL
+);
+CREATE TABLE member_emails (
+  email_key TEXT NOT NULL,
+  member INTEGER NOT NULL REFERENCES members(id),
+  PRIMARY KEY (email_key, member)
+) WITHOUT ROWID;
+CREATE TABLE resources (
+  id INTEGER PRIMARY KEY,
+  scope TEXT NOT NULL,
+  resource_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  cloud_id TEXT,
+  UNIQUE (scope, resource_id)
+);
+CREATE INDEX resources_by_cloud ON resources(cloud_id);
+CREATE TABLE causes (
+  sequence INTEGER NOT NULL REFERENCES snapshots(sequence),
+  number INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  via TEXT NOT NULL,
+  description TEXT NOT NULL,
+  PRIMARY KEY (sequence, number)
+) WITHOUT ROWID;
+CREATE TABLE intervals (
+  member INTEGER NOT NULL REFERENCES members(id),
+  resource INTEGER NOT NULL REFERENCES resources(id),
+  from_sequence INTEGER NOT NULL REFERENCES snapshots(sequence),
+  role INTEGER NOT NULL REFERENCES roles(code),
+  to_sequence INTEGER REFERENCES snapshots(sequence),
+  PRIMARY KEY (member, resource, from_sequence)
+) WITHOUT ROWID;
+CREATE INDEX intervals_by_resource ON intervals(resource, from_sequence);
+CREATE TABLE boundary_causes (
+  member INTEGER NOT NULL,
+  resource INTEGER NOT NULL,
+  sequence INTEGER NOT NULL,
+  cause INTEGER NOT NULL,
+  PRIMARY KEY (member, resource, sequence, cause)
+) WITHOUT ROWID;
+CREATE TABLE uncertain (
+  member INTEGER NOT NULL,
+  resource INTEGER NOT NULL,
+  sequence INTEGER NOT NULL,
+  gaps TEXT NOT NULL,
+  PRIMARY KEY (member, resource, sequence)
+) WITHOUT ROWID;
+CREATE INDEX uncertain_by_sequence ON uncertain(sequence);
+";
+
+/// Opens the database at `path`, creating its schema when the file is new.
+pub fn open(path: &Path) -> Result<Connection, ArchiveError> {
+    let connection = Connection::open(path).map_err(|error| ArchiveError::database(path, error))?;
+    prepare(&connection).map_err(|error| ArchiveError::database(path, error))?;
+    check_version(&connection, path)?;
+    Ok(connection)
+}
+
+/// Opens the database at `path` read-only; it must exist.
+pub fn open_read_only(path: &Path) -> Result<Connection, ArchiveError> {
+    let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let connection = Connection::open_with_flags(path, flags).map_err(|error| ArchiveError::database(path, error))?;
+    check_version(&connection, path)?;
+    Ok(connection)
+}
+
+/// Creates the schema in an empty database (an in-memory one for `verify`).
+pub fn prepare(connection: &Connection) -> rusqlite::Result<()> {
+    // A 64 MiB page cache holds the pages one collection's changes touch (the default is 2 MiB).
+    connection.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = OFF; PRAGMA cache_size = -65536;")?;
+    let version: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    if version != 0 {
+        return Ok(());
+    }
+    let transaction = connection.unchecked_transaction()?;
+    transaction.execute_batch(SCHEMA)?;
+    transaction.execute("INSERT INTO meta VALUES ('format', ?1)", [ARCHIVE_FORMAT])?;
+    transaction.execute("INSERT INTO meta VALUES ('schema_version', ?1)", [SCHEMA_VERSION.to_string()])?;
+    transaction.execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION}"))?;
+    transaction.commit()
+}
+
+fn check_version(connection: &Connection, path: &Path) -> Result<(), ArchiveError> {
+    let version: i64 = connection
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .map_err(|error| ArchiveError::database(path, error))?;
+    if version != SCHEMA_VERSION {
+        return Err(ArchiveError::Schema { path: path.to_owned(), found: version });
+    }
+    Ok(())
+}
+
+/// One archived collection, as the snapshots table holds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SnapshotRow {
+    pub sequence: i64,
+    pub collected_at: String,
+    pub collected_utc: String,
+    pub complete: bool,
+    pub gaps: Vec<String>,
+    pub file: String,
+    pub sha256: String,
+    pub entry_sha256: String,
+    pub previous_entry_sha256: String,
+    pub file_sha256: String,
+    pub pruned_on: Option<String>,
+}
+
+/// Returns every archived collection, by sequence.
+pub fn snapshots(connection: &Connection) -> rusqlite::Result<Vec<SnapshotRow>> {
+    let mut statement = connection.prepare(
+        "SELECT sequence, collected_at, collected_utc, complete, gaps, file, sha256, entry_sha256,
+                previous_entry_sha256, file_sha256, pruned_on FROM snapshots ORDER BY sequence",
+    )?;
+    let rows = statement.query_map([], |row| {
+        let gaps: String = row.get(4)?;
+        Ok(SnapshotRow {
+            sequence: row.get(0)?,
+            collected_at: row.get(1)?,
+            collected_utc: row.get(2)?,
+            complete: row.get(3)?,
+            gaps: serde_json::from_str(&gaps).unwrap_or_default(),
+            file: row.get(5)?,
+            sha256: row.get(6)?,
+            entry_sha256: row.get(7)?,
+            previous_entry_sha256: row.get(8)?,
+            file_sha256: row.get(9)?,
+            pruned_on: row.get(10)?,
+        })
+    })?;
+    rows.collect()
+}
+
+/// Returns the organization the archive holds, once a collection is in.
+pub fn organization(connection: &Connection) -> rusqlite::Result<Option<String>> {
+    connection.query_row("SELECT value FROM meta WHERE key = 'organization_id'", [], |row| row.get(0)).optional()
+}
+
+/// Records one collection and applies its records, in the caller's transaction.
+pub fn insert(
+    transaction: &Transaction<'_>,
+    header: &Header,
+    (file, entry_sha256, file_sha256): (&str, &str, &str),
+    records: &Records,
+) -> rusqlite::Result<()> {
+    if header.sequence == 1 {
+        transaction.execute("INSERT INTO meta VALUES ('organization_id', ?1)", [&header.organization_id])?;
+    }
+    transaction.execute(
+        "INSERT INTO snapshots VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, NULL)",
+        params![
+            header.sequence,
+            header.collected_at,
+            utc_key(&header.collected_at).unwrap_or_default(),
+            header.source,
+            header.complete,
+            serde_json::to_string(&header.gaps).unwrap_or_default(),
+            file,
+            header.snapshot_sha256,
+            entry_sha256,
+            header.previous_entry_sha256,
+            file_sha256,
+        ],
+    )?;
+    apply(transaction, header.sequence, records)
+}
+
+/// Applies one collection's records: members, resources, causes, then the events in order.
+fn apply(transaction: &Transaction<'_>, sequence: i64, records: &Records) -> rusqlite::Result<()> {
+    let mut writer = Writer::new(transaction)?;
+    for member in &records.members {
+        writer.member(member)?;
+    }
+    for resource in &records.resources {
+        writer.resource(resource)?;
+    }
+    let mut cause = transaction.prepare_cached("INSERT INTO causes VALUES (?1, ?2, ?3, ?4, ?5)")?;
+    for (number, record) in records.causes.iter().enumerate() {
+        cause.execute(params![sequence, number as i64, record.kind, record.via, record.description])?;
+    }
+    for event in &records.events {
+        writer.event(sequence, event)?;
+    }
+    Ok(())
+}
+
+/// Writes records with prepared statements, keeping the row ids of members and resources at hand.
+struct Writer<'t> {
+    transaction: &'t Transaction<'t>,
+    members: HashMap<String, i64>,
+    resources: HashMap<(Scope, String), i64>,
+}
+
+impl<'t> Writer<'t> {
+    fn new(transaction: &'t Transaction<'t>) -> rusqlite::Result<Writer<'t>> {
+        let (members, resources) = (member_ids(transaction)?, resource_ids(transaction)?);
+        Ok(Writer { transaction, members, resources })
+    }
+
+    fn member(&mut self, member: &super::records::MemberRecord) -> rusqlite::Result<()> {
+        let mut statement = self.transaction.prepare_cached(
+            "INSERT INTO members (member_id, email, name, is_service_account) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (member_id) DO UPDATE SET email = ?2, name = ?3, is_service_account = ?4",
+        )?;
+        statement.execute(params![member.id, member.email, member.name, member.is_service_account])?;
+        let id = self.member_id(&member.id)?;
+        let mut email = self.transaction.prepare_cached("INSERT OR IGNORE INTO member_emails VALUES (?1, ?2)")?;
+        email.execute(params![crate::model::email_key(&member.email), id])?;
+        Ok(())
+    }
+
+    fn resource(&mut self, resource: &super::records::ResourceRecord) -> rusqlite::Result<()> {
+        let mut statement = self.transaction.prepare_cached(
+            "INSERT INTO resources (scope, resource_id, name, cloud_id) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (scope, resource_id) DO UPDATE SET name = ?3, cloud_id = ?4",
+        )?;
+        statement.execute(params![resource.scope.as_str(), resource.id, resource.name, resource.cloud])?;
+        Ok(())
+    }
+
+    fn member_id(&mut self, member: &str) -> rusqlite::Result<i64> {
+        if let Some(&id) = self.members.get(member) {
+            return Ok(id);
+        }
+        let mut statement = self.transaction.prepare_cached("SELECT id FROM members WHERE member_id = ?1")?;
+        let id: i64 = statement.query_row([member], |row| row.get(0))?;
+        self.members.insert(member.to_owned(), id);
+        Ok(id)
+    }
+
+    fn resource_id(&mut self, scope: Scope, resource: &str) -> rusqlite::Result<i64> {
+        if let Some(&id) = self.resources.get(&(scope, resource.to_owned())) {
+            return Ok(id);
+        }
+        let mut statement =
+            self.transaction.prepare_cached("SELECT id FROM resources WHERE scope = ?1 AND resource_id = ?2")?;
+        let id: i64 = statement.query_row(params![scope.as_str(), resource], |row| row.get(0))?;
+        self.resources.insert((scope, resource.to_owned()), id);
+        Ok(id)
+    }
+
+    fn event(&mut self, sequence: i64, event: &super::records::Event) -> rusqlite::Result<()> {
+        let member = self.member_id(&event.member)?;
+        let resource = self.resource_id(event.scope, &event.resource)?;
+        match (event.change, event.role) {
+            (Change::Open, Some(role)) => {
+                let mut statement =
+                    self.transaction.prepare_cached("INSERT INTO intervals VALUES (?1, ?2, ?3, ?4, NULL)")?;
+                statement.execute(params![member, resource, sequence, role_code(role)])?;
+            }
+            (Change::Close, _) => {
+                let mut statement = self.transaction.prepare_cached(
+                    "UPDATE intervals SET to_sequence = ?3 WHERE member = ?1 AND resource = ?2 AND to_sequence IS NULL",
+                )?;
+                statement.execute(params![member, resource, sequence])?;
+            }
+            (Change::Uncertain, _) => {
+                let mut statement = self.transaction.prepare_cached("INSERT INTO uncertain VALUES (?1, ?2, ?3, ?4)")?;
+                let gaps = serde_json::to_string(&event.gaps).unwrap_or_default();
+                statement.execute(params![member, resource, sequence, gaps])?;
+            }
+            (Change::Open, None) => {}
+        }
+        let mut cause =
+            self.transaction.prepare_cached("INSERT OR IGNORE INTO boundary_causes VALUES (?1, ?2, ?3, ?4)")?;
+        for &number in &event.causes {
+            cause.execute(params![member, resource, sequence, number])?;
+        }
+        Ok(())
+    }
+}
+
+/// Returns a role's code in the database (the `roles` table names them).
+pub fn role_code(role: Role) -> i64 {
+    match role {
+        Role::Readonly => 1,
+        Role::Collaborator => 2,
+        Role::Owner => 3,
+    }
+}
+
+/// Returns the role of a code in the database.
+pub fn role_of(code: i64) -> Option<Role> {
+    match code {
+        1 => Some(Role::Readonly),
+        2 => Some(Role::Collaborator),
+        3 => Some(Role::Owner),
+        _ => None,
+    }
+}
+
+/// The open intervals of the database, looked up by member id and resource id.
+pub struct OpenIntervals<'c> {
+    connection: &'c Connection,
+    members: HashMap<String, i64>,
+    resources: HashMap<(Scope, String), i64>,
+}
+
+impl<'c> OpenIntervals<'c> {
+    /// Reads the row ids of every member and resource, so that each lookup is one indexed query.
+    pub fn new(connection: &'c Connection) -> rusqlite::Result<OpenIntervals<'c>> {
+        let (members, resources) = (member_ids(connection)?, resource_ids(connection)?);
+        Ok(OpenIntervals { connection, members, resources })
+    }
+
+    /// Returns the role of the open interval of an entry.
+    pub fn role(&self, (member, scope, resource): &(String, Scope, String)) -> rusqlite::Result<Option<Role>> {
+        let (Some(member), Some(resource)) =
+            (self.members.get(member), self.resources.get(&(*scope, resource.clone())))
+        else {
+            return Ok(None);
+        };
+        let mut statement = self
+            .connection
+            .prepare_cached("SELECT role FROM intervals WHERE member = ?1 AND resource = ?2 AND to_sequence IS NULL")?;
+        let code: Option<i64> = statement.query_row(params![member, resource], |row| row.get(0)).optional()?;
+        Ok(code.and_then(role_of))
+    }
+}
+
+/// Returns the row id of every member, by member id.
+fn member_ids(connection: &Connection) -> rusqlite::Result<HashMap<String, i64>> {
+    let mut statement = connection.prepare("SELECT member_id, id FROM members")?;
+    let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    rows.collect()
+}
+
+/// Returns the row id of every resource, by scope and resource id.
+fn resource_ids(connection: &Connection) -> rusqlite::Result<HashMap<(Scope, String), i64>> {
+    let mut statement = connection.prepare("SELECT scope, resource_id, id FROM resources")?;
+    let rows = statement.query_map([], |row| {
+        let scope: String = row.get(0)?;
+        Ok(((Scope::parse(&scope).unwrap_or(Scope::Cloud), row.get(1)?), row.get(2)?))
+    })?;
+    rows.collect()
+}
+
+/// Returns the entries a collection left uncertain.
+pub fn uncertain_at(connection: &Connection, sequence: i64) -> rusqlite::Result<Vec<(String, Scope, String)>> {
+    let mut statement = connection.prepare(
+        "SELECT m.member_id, r.scope, r.resource_id FROM uncertain u JOIN members m ON m.id = u.member
+         JOIN resources r ON r.id = u.resource WHERE u.sequence = ?1 ORDER BY u.member, u.resource",
+    )?;
+    let rows = statement.query_map([sequence], |row| {
+        let scope: String = row.get(1)?;
+        Ok((row.get(0)?, Scope::parse(&scope).unwrap_or(Scope::Cloud), row.get(2)?))
+    })?;
+    rows.collect()
+}
+
+/// Records the pruning of a collection: its file now holds its records only.
+pub fn mark_pruned(
+    transaction: &Transaction<'_>,
+    sequence: i64,
+    (file, file_sha256): (&str, &str),
+    pruned_on: &str,
+) -> rusqlite::Result<()> {
+    transaction.execute(
+        "UPDATE snapshots SET file = ?2, file_sha256 = ?3, pruned_on = ?4 WHERE sequence = ?1",
+        params![sequence, file, file_sha256, pruned_on],
+    )?;
+    Ok(())
+}
+
+/// Returns every row of every table in a stable order, one line a row, to compare two databases.
+pub fn dump(connection: &Connection) -> rusqlite::Result<Vec<(String, Vec<String>)>> {
+    let tables = [
+        ("meta", "SELECT key, value FROM meta ORDER BY key"),
+        ("snapshots", "SELECT * FROM snapshots ORDER BY sequence"),
+        ("members", "SELECT * FROM members ORDER BY id"),
+        ("member_emails", "SELECT * FROM member_emails ORDER BY email_key, member"),
+        ("resources", "SELECT * FROM resources ORDER BY id"),
+        ("causes", "SELECT * FROM causes ORDER BY sequence, number"),
+        ("intervals", "SELECT * FROM intervals ORDER BY member, resource, from_sequence"),
+        ("boundary_causes", "SELECT * FROM boundary_causes ORDER BY member, resource, sequence, cause"),
+        ("uncertain", "SELECT * FROM uncertain ORDER BY member, resource, sequence"),
+    ];
+    tables.iter().map(|&(table, query)| Ok((table.to_owned(), lines(connection, query)?))).collect()
+}
+
+fn lines(connection: &Connection, query: &str) -> rusqlite::Result<Vec<String>> {
+    let mut statement = connection.prepare(query)?;
+    let columns = statement.column_count();
+    let rows = statement.query_map([], |row| {
+        let mut line = String::new();
+        for column in 0..columns {
+            if column > 0 {
+                line.push('|');
+            }
+            let value: rusqlite::types::Value = row.get(column)?;
+            line.push_str(&match value {
+                rusqlite::types::Value::Null => "NULL".to_owned(),
+                rusqlite::types::Value::Integer(number) => number.to_string(),
+                rusqlite::types::Value::Real(number) => number.to_string(),
+                rusqlite::types::Value::Text(text) => text,
+                rusqlite::types::Value::Blob(bytes) => format!("{bytes:?}"),
+            });
+        }
+        Ok(line)
+    })?;
+    rows.collect()
+}
