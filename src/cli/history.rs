@@ -1,6 +1,7 @@
 //! `permaudit history`: the timeline of access an archive recorded, for a member, a cloud or a
 //! project, over a period or as of a date (`docs/archive.md`).
 
+use super::evidence::RedactArgs;
 use super::EXIT_OK;
 use crate::archive::time::{parse_query_date, DayEnd, QueryDate};
 use crate::archive::timeline::{Query, Reader};
@@ -48,6 +49,7 @@ Examples:
       (everything dave@corp.com could reach between March and June)
   permaudit history archive --project train --at 2026-05-15 --format csv
       (who could reach project train on May 15)
+  permaudit history archive --cloud prod --redact emails,names,ids --redact-key-file redact.key
 
 Exit codes:
   0  the timeline is printed (an empty one says so)
@@ -89,10 +91,19 @@ pub struct HistoryArgs {
     /// Writes the output to this file (atomically) instead of stdout.
     #[arg(long, value_name = "PATH")]
     pub output_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub redaction: RedactArgs,
 }
 
 /// Answers the query and prints the timeline.
 pub fn run(args: HistoryArgs) -> anyhow::Result<u8> {
+    let redactor = args.redaction.redactor()?;
+    if redactor.as_ref().is_some_and(|redactor| redactor.kinds().resources) {
+        anyhow::bail!(
+            "history redacts emails, names and ids, not resources: the archive's causes name groups, clouds and \
+             projects in words it cannot map back; leave `resources` out of --redact"
+        );
+    }
     let date = |text: &Option<String>, end| -> anyhow::Result<Option<QueryDate>> {
         text.as_deref().map(|text| parse_query_date(text, end)).transpose().map_err(anyhow::Error::msg)
     };
@@ -106,7 +117,10 @@ pub fn run(args: HistoryArgs) -> anyhow::Result<u8> {
         role: args.role.map(Role::from),
     };
     let reader = Reader::open(&args.archive)?;
-    let timeline = reader.timeline(&query)?;
+    let mut timeline = reader.timeline(&query)?;
+    if let Some(redactor) = &redactor {
+        crate::redact::redact_timeline(&mut timeline, redactor)?;
+    }
     let fill = |writer: &mut dyn Write| -> std::io::Result<()> {
         let mut writer = BufWriter::new(writer);
         match args.format {

@@ -13,10 +13,12 @@
 mod controls;
 mod key;
 mod organization;
+mod timeline;
 
 pub use controls::{redact_exemptions, redact_policy, REDACTED_PATTERN};
 pub use key::{KeyError, RedactKey, HOW_TO_MAKE_A_KEY, KEY_VARIABLE, MIN_KEY_BYTES};
 pub use organization::{redact_snapshot, RedactError};
+pub use timeline::redact_timeline;
 
 use crate::model::email_key;
 use hmac::{Hmac, Mac};

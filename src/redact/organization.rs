@@ -106,7 +106,7 @@ fn redact_bindings(bindings: &mut [Binding], book: &mut Book<'_>) -> Result<(), 
 
 /// The pseudonyms given so far: each id's (computed once however often it is referenced), each
 /// pseudonym's original (to refuse a collision), and the pairs to rewrite in free text.
-struct Book<'r> {
+pub(super) struct Book<'r> {
     redactor: &'r Redactor,
     ids: HashMap<String, String>,
     id_owners: HashMap<String, String>,
@@ -116,7 +116,7 @@ struct Book<'r> {
 }
 
 impl<'r> Book<'r> {
-    fn new(redactor: &'r Redactor) -> Book<'r> {
+    pub(super) fn new(redactor: &'r Redactor) -> Book<'r> {
         Book {
             redactor,
             ids: HashMap::default(),
@@ -126,8 +126,13 @@ impl<'r> Book<'r> {
         }
     }
 
+    /// Returns the kinds of values being redacted.
+    pub(super) fn kinds(&self) -> super::RedactKinds {
+        self.redactor.kinds()
+    }
+
     /// Returns the pseudonym of an id, the same for every reference to it.
-    fn id(&mut self, id: &str, what: &'static str) -> Result<String, RedactError> {
+    pub(super) fn id(&mut self, id: &str, what: &'static str) -> Result<String, RedactError> {
         if let Some(pseudonym) = self.ids.get(id) {
             return Ok(pseudonym.clone());
         }
@@ -139,11 +144,17 @@ impl<'r> Book<'r> {
     }
 
     /// Returns the pseudonym of an email; emails that differ only in case share one, others never do.
-    fn email(&mut self, email: &str) -> Result<String, RedactError> {
+    pub(super) fn email(&mut self, email: &str) -> Result<String, RedactError> {
         let pseudonym = self.redactor.email(email);
         claim(&mut self.email_owners, &pseudonym, &email_key(email), "emails")?;
         self.replaced.push((email.to_owned(), pseudonym.clone()));
         Ok(pseudonym)
+    }
+
+    /// Records a display name's pseudonym for the free text, and returns it.
+    pub(super) fn name(&mut self, name: &str) -> String {
+        let pseudonym = self.redactor.name(name);
+        self.named(name, pseudonym)
     }
 
     /// Records a resource name's pseudonym for the free text, and returns it.
@@ -155,8 +166,10 @@ impl<'r> Book<'r> {
     /// Rewrites lines of free text (a collection's gaps quote the endpoints that failed, with their
     /// ids, and the server's words), replacing every original value recorded, where it stands as a
     /// whole word, by its pseudonym.
-    fn rewrite(&mut self, lines: Vec<String>) -> Vec<String> {
+    pub(super) fn rewrite(&mut self, lines: Vec<String>) -> Vec<String> {
         self.replaced.retain(|(original, _)| !original.is_empty());
+        self.replaced.sort_unstable();
+        self.replaced.dedup();
         if lines.is_empty() || self.replaced.is_empty() {
             return lines;
         }

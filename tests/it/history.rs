@@ -221,3 +221,41 @@ fn bad_queries_are_refused_with_a_reason() {
     assert!(stderr(&none).contains("is not an archive"), "{}", stderr(&none));
     assert!(stdout(&none).is_empty());
 }
+
+#[test]
+fn a_redacted_timeline_names_nobody_and_keeps_its_intervals() {
+    let folder = tempfile::tempdir().unwrap();
+    let dir = folder.path().join("archive");
+    archive_of(&dir, fixture_snapshots().len());
+    let key = folder.path().join("redact.key");
+    std::fs::write(&key, "a-history-redaction-key-of-32-bytes-or-more").unwrap();
+    let archive = dir.to_str().unwrap();
+    let redact = ["--redact", "emails,names,ids", "--redact-key-file", key.to_str().unwrap()];
+    let mut people = std::collections::BTreeSet::new();
+    for path in fixture_snapshots() {
+        let snapshot = permaudit::model::Snapshot::load(&path).unwrap();
+        for member in &snapshot.organization.members {
+            people.extend([member.email.clone(), member.name.clone(), member.member_id().to_owned()]);
+        }
+    }
+    for format in ["text", "json", "csv"] {
+        let clear = permaudit(&["history", archive, "--cloud", "cld_prod", "--format", format]);
+        let redacted =
+            permaudit(&[&["history", archive, "--cloud", "cld_prod", "--format", format][..], &redact].concat());
+        assert_eq!(redacted.status.code(), Some(0), "{}", stderr(&redacted));
+        let (clear, redacted) = (stdout(&clear), stdout(&redacted));
+        assert_eq!(clear.lines().count(), redacted.lines().count(), "the same intervals in {format}");
+        for value in people.iter().filter(|value| value.len() > 2) {
+            assert!(!redacted.contains(value.as_str()), "{value:?} is in the redacted {format} timeline");
+        }
+    }
+    let email =
+        permaudit::model::Snapshot::load(&fixture_snapshots()[0]).unwrap().organization.members[0].email.clone();
+    let one = permaudit(&[&["history", archive, "--user", &email][..], &redact].concat());
+    assert_eq!(one.status.code(), Some(0), "a member named in clear: {}", stderr(&one));
+    assert!(!stdout(&one).contains(&email));
+    let resources = ["--redact", "emails,resources", "--redact-key-file", key.to_str().unwrap()];
+    let refused = permaudit(&[&["history", archive, "--cloud", "cld_prod"][..], &resources].concat());
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stderr(&refused).contains("leave `resources` out of --redact"), "{}", stderr(&refused));
+}
