@@ -25,17 +25,9 @@ pub fn redact_snapshot(snapshot: &Snapshot, redactor: &Redactor) -> Result<Snaps
     let kinds = redactor.kinds();
     let organization = &mut redacted.organization;
     for member in &mut organization.members {
-        if kinds.emails {
-            member.email = book.email(&member.email)?;
-        }
-        if kinds.names {
-            member.name = redactor.name(&member.name);
-        }
-        if kinds.ids {
-            member.id = book.id(&member.id, "member ids")?;
-            if let Some(user_id) = &mut member.user_id {
-                *user_id = UserId(book.id(user_id.as_str(), "member ids")?);
-            }
+        book.person(&mut member.email, &mut member.name, &mut member.id)?;
+        if let (true, Some(user_id)) = (kinds.ids, &mut member.user_id) {
+            *user_id = UserId(book.id(user_id.as_str(), "member ids")?);
         }
     }
     redact_people_references(&mut redacted, &mut book)?;
@@ -111,7 +103,8 @@ pub(super) struct Book<'r> {
     ids: HashMap<String, String>,
     id_owners: HashMap<String, String>,
     email_owners: HashMap<String, String>,
-    /// Original values and their pseudonyms, for the lines of text that may quote them (the gaps).
+    /// Original values and their pseudonyms, for the lines of text that may quote them (the gaps, a
+    /// timeline's causes).
     replaced: Vec<(String, String)>,
 }
 
@@ -126,9 +119,19 @@ impl<'r> Book<'r> {
         }
     }
 
-    /// Returns the kinds of values being redacted.
-    pub(super) fn kinds(&self) -> super::RedactKinds {
-        self.redactor.kinds()
+    /// Replaces a person's email, display name and id by their pseudonyms, as far as they are redacted.
+    pub(super) fn person(&mut self, email: &mut String, name: &mut String, id: &mut String) -> Result<(), RedactError> {
+        let kinds = self.redactor.kinds();
+        if kinds.emails {
+            *email = self.email(email)?;
+        }
+        if kinds.names {
+            *name = self.name(name);
+        }
+        if kinds.ids {
+            *id = self.id(id, "member ids")?;
+        }
+        Ok(())
     }
 
     /// Returns the pseudonym of an id, the same for every reference to it.
@@ -152,7 +155,7 @@ impl<'r> Book<'r> {
     }
 
     /// Records a display name's pseudonym for the free text, and returns it.
-    pub(super) fn name(&mut self, name: &str) -> String {
+    fn name(&mut self, name: &str) -> String {
         let pseudonym = self.redactor.name(name);
         self.named(name, pseudonym)
     }

@@ -29,17 +29,7 @@ pub fn redact_timeline(timeline: &mut Timeline, redactor: &Redactor) -> Result<(
 }
 
 fn redact_member(member: &mut MemberName, book: &mut Book<'_>) -> Result<(), RedactError> {
-    let kinds = book.kinds();
-    if kinds.emails {
-        member.email = book.email(&member.email)?;
-    }
-    if kinds.names {
-        member.name = book.name(&member.name);
-    }
-    if kinds.ids {
-        member.id = book.id(&member.id, "member ids")?;
-    }
-    Ok(())
+    book.person(&mut member.email, &mut member.name, &mut member.id)
 }
 
 /// Calls `visit` with every line of free text of the timeline, always in the same order: the causes of
