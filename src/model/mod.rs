@@ -3,6 +3,7 @@
 
 mod email;
 mod ids;
+mod layout;
 mod org;
 mod role;
 mod severity;

@@ -3,11 +3,11 @@
 //! shortened ([`crate::untrusted`]); a byte order mark before the JSON is accepted, as editors on some
 //! systems write one.
 
-use super::ids::OrgId;
-use super::org::{Cloud, Group, Member, Membership, Organization, Project};
+use super::layout::{SnapshotFile, SnapshotFileRef, BYTE_ORDER_MARK};
+use super::org::Organization;
 use crate::digest::{HashingWriter, Sha256Digest};
 use crate::untrusted;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::io::{BufWriter, Write};
@@ -49,42 +49,6 @@ pub enum SnapshotError {
     #[error("snapshot `{path}`, field `{field}`: the id `{id}` appears twice; ids must be unique")]
     Duplicate { path: PathBuf, field: String, id: String },
 }
-
-/// The file layout, private to the model so that the domain types stay free of format details.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct SnapshotFile {
-    pub(super) format: String,
-    pub(super) organization_id: OrgId,
-    pub(super) collected_at: String,
-    pub(super) source: String,
-    pub(super) complete: bool,
-    pub(super) gaps: Vec<String>,
-    pub(super) members: Vec<Member>,
-    pub(super) groups: Vec<Group>,
-    pub(super) memberships: Vec<Membership>,
-    pub(super) clouds: Vec<Cloud>,
-    pub(super) projects: Vec<Project>,
-}
-
-/// The same layout, borrowed, for writing without copying the organization.
-#[derive(Serialize)]
-struct SnapshotFileRef<'a> {
-    format: &'a str,
-    organization_id: &'a OrgId,
-    collected_at: &'a str,
-    source: &'a str,
-    complete: bool,
-    gaps: &'a [String],
-    members: &'a [Member],
-    groups: &'a [Group],
-    memberships: &'a [Membership],
-    clouds: &'a [Cloud],
-    projects: &'a [Project],
-}
-
-/// The UTF-8 byte order mark.
-pub(super) const BYTE_ORDER_MARK: &[u8] = b"\xef\xbb\xbf";
 
 /// Reads only the `format` field, to tell a version mismatch from a malformed file.
 #[derive(Deserialize)]

@@ -11,8 +11,8 @@
 //! The records are parsed by the same `Deserialize` implementations either way.
 
 use super::ids::OrgId;
+use super::layout::{SnapshotFile, BYTE_ORDER_MARK};
 use super::org::{Cloud, Group, Member, Membership, Project};
-use super::snapshot::{SnapshotFile, BYTE_ORDER_MARK};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
