@@ -134,36 +134,24 @@ pub struct GroupMember<'a> {
     pub user_name: &'a str,
 }
 
-/// A cloud (endpoint 5).
+/// A cloud (endpoint 5) or a project (endpoint 6, which adds its parent cloud).
 #[derive(Serialize)]
-pub struct CloudItem<'a> {
+pub struct ResourceItem<'a> {
     pub id: &'a str,
     pub name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent_cloud_id: Option<&'a str>,
 }
 
-/// A project (endpoint 6).
+/// A member's direct level on a resource (endpoints 7 and 8); clouds list every level the member
+/// holds as well.
 #[derive(Serialize)]
-pub struct ProjectItem<'a> {
-    pub id: &'a str,
-    pub name: &'a str,
-    pub parent_cloud_id: &'a str,
-}
-
-/// A member's direct levels on a cloud (endpoint 7).
-#[derive(Serialize)]
-pub struct CloudCollaboratorItem<'a> {
+pub struct CollaboratorItem<'a> {
     pub id: &'a str,
     pub value: CollaboratorValue<'a>,
     pub permission_level: DirectLevel,
-    pub permission_levels: Vec<DirectLevel>,
-}
-
-/// A member's direct level on a project (endpoint 8).
-#[derive(Serialize)]
-pub struct ProjectCollaboratorItem<'a> {
-    pub id: &'a str,
-    pub value: CollaboratorValue<'a>,
-    pub permission_level: DirectLevel,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub permission_levels: Option<Vec<DirectLevel>>,
 }
 
 /// The person behind a grant; name and email are empty for a user who is not a member.

@@ -7,10 +7,7 @@ use crate::serve::error::ApiError;
 use crate::serve::pagination::Paging;
 use crate::serve::query::QueryParams;
 use crate::serve::state::{AppState, Served};
-use crate::serve::wire::{
-    CloudCollaboratorItem, CloudItem, CollaboratorValue, Policy, PolicyBinding, ProjectCollaboratorItem, ProjectItem,
-    Single,
-};
+use crate::serve::wire::{CollaboratorItem, CollaboratorValue, Policy, PolicyBinding, ResourceItem, Single};
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
@@ -22,7 +19,12 @@ pub async fn clouds(State(state): State<Arc<AppState>>, query: QueryParams) -> R
     let paging = Paging::from_query(&query, "clouds")?;
     let served = state.store.read();
     let clouds = served.organization().clouds.iter();
-    Ok(Json(paging.page(clouds, |cloud| CloudItem { id: cloud.id.as_str(), name: &cloud.name })?).into_response())
+    Ok(Json(paging.page(clouds, |cloud| ResourceItem {
+        id: cloud.id.as_str(),
+        name: &cloud.name,
+        parent_cloud_id: None,
+    })?)
+    .into_response())
 }
 
 /// `GET /api/v2/projects/`: every project, paged.
@@ -113,32 +115,34 @@ fn value<'a>(served: &'a Served, member_id: &'a str) -> CollaboratorValue<'a> {
     }
 }
 
-fn project_item(project: &Project) -> ProjectItem<'_> {
-    ProjectItem { id: project.id.as_str(), name: &project.name, parent_cloud_id: project.parent_cloud_id.as_str() }
+fn project_item(project: &Project) -> ResourceItem<'_> {
+    ResourceItem {
+        id: project.id.as_str(),
+        name: &project.name,
+        parent_cloud_id: Some(project.parent_cloud_id.as_str()),
+    }
 }
 
-fn project_collaborator<'a>(served: &'a Served, collaborator: &'a ProjectCollaborator) -> ProjectCollaboratorItem<'a> {
-    ProjectCollaboratorItem {
+fn project_collaborator<'a>(served: &'a Served, collaborator: &'a ProjectCollaborator) -> CollaboratorItem<'a> {
+    CollaboratorItem {
         id: identity_id(served, collaborator.user_id.as_str()),
         value: value(served, collaborator.user_id.as_str()),
         permission_level: collaborator.level,
+        permission_levels: None,
     }
 }
 
 /// Returns a cloud collaborator as the API lists it; `None` for a grant that holds no level.
-fn cloud_collaborator<'a>(
-    served: &'a Served,
-    collaborator: &'a CloudCollaborator,
-) -> Option<CloudCollaboratorItem<'a>> {
+fn cloud_collaborator<'a>(served: &'a Served, collaborator: &'a CloudCollaborator) -> Option<CollaboratorItem<'a>> {
     let mut levels = collaborator.levels.clone();
     // `DirectLevel` orders owner, write, readonly: most access first, as the API lists them.
     levels.sort();
     levels.dedup();
-    Some(CloudCollaboratorItem {
+    Some(CollaboratorItem {
         id: identity_id(served, collaborator.user_id.as_str()),
         value: value(served, collaborator.user_id.as_str()),
         permission_level: *levels.first()?,
-        permission_levels: levels,
+        permission_levels: Some(levels),
     })
 }
 
