@@ -22,7 +22,7 @@ use crate::controls::Evaluation;
 use crate::diff::Diff;
 use crate::evidence::{Provenance, Stamp};
 use crate::model::Collection;
-use crate::resolve::{Anomaly, CloudIx, MemberAccess, Resolution};
+use crate::resolve::{Anomaly, MemberAccess, Resolution};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -76,12 +76,11 @@ pub fn write_organization(
     };
     let anomalies = view.anomalies();
     let tally = ResourceTally::new(&view);
-    let clouds: Vec<CloudIx> = view.clouds();
     let sources = data::DataSources { view: &view, tally: &tally, findings: finding_counts.as_ref() };
     let page = render_page(&sources, collection, options, &stamp)?;
     report.write(PERMISSIONS_JSON, |out| document.write_json(out, 2))?;
     report.write(PERMISSIONS_CSV, |out| {
-        csv_report::write_permissions(out, resolution, collection, &members, anomalies, &clouds)
+        csv_report::write_permissions(out, resolution, collection, &members, anomalies)
     })?;
     report.write(ANOMALIES_CSV, |out| csv_report::write_anomalies(out, resolution, collection, anomalies))?;
     report.write(RESOURCES_CSV, |out| resources::write_resources(out, &view, collection, &tally))?;
@@ -149,9 +148,8 @@ pub fn write_person(
     let page = html::render_person_report(&offboarding, &provenance.stamp())?;
     report.write(PERMISSIONS_JSON, |out| document.write_json(out, 2))?;
     let every_anomaly: Vec<&Anomaly> = resolution.anomalies.iter().collect();
-    let clouds: Vec<CloudIx> = (0..resolution.index.clouds.len() as CloudIx).collect();
     report.write(PERMISSIONS_CSV, |out| {
-        csv_report::write_permissions(out, resolution, collection, &[access], &every_anomaly, &clouds)
+        csv_report::write_permissions(out, resolution, collection, &[access], &every_anomaly)
     })?;
     report.write(ANOMALIES_CSV, |out| csv_report::write_anomalies(out, resolution, collection, &anomalies))?;
     report.write(REVOCATION_CSV, |out| offboarding.write_plan_csv(out))?;

@@ -1,46 +1,47 @@
 //! The CSV reports: `permissions.csv`, one row per member and resource with every path behind the
-//! role (and one row per org owner and cloud for the owner's implicit access), and `anomalies.csv`, one
-//! row per anomaly. RFC 4180, comma, UTF-8, formula-safe (`docs/reports.md` documents the columns of
-//! format `permaudit-csv/1`).
+//! role (and one row per org owner naming the owner's implicit access to the whole organization), and
+//! `anomalies.csv`, one row per anomaly. RFC 4180, comma, UTF-8, formula-safe (`docs/reports.md`
+//! documents the columns of formats `permaudit-csv/1` and, for `permissions.csv`, `permaudit-csv/2`).
 
 use super::facts::{self, AnomalyLookup};
-use crate::model::Collection;
-use crate::resolve::{Anomaly, CloudAccess, CloudIx, MemberAccess, ProjectAccess, Resolution};
+use super::table::{Columns, Rows, Table, COLLECTION_COLUMNS, MEMBER_IDENTITY_COLUMNS};
+use crate::model::{Collection, Role};
+use crate::resolve::{Anomaly, CloudAccess, MemberAccess, ProjectAccess, Resolution, Source};
 use std::borrow::Cow;
 use std::io::{self, Write};
 
 /// The format version written in the first column of every row.
 pub const CSV_FORMAT: &str = "permaudit-csv/1";
 
-/// The columns of `permissions.csv`, in order.
-pub const PERMISSION_COLUMNS: [&str; 22] = [
-    "format",
-    "organization_id",
-    "collected_at",
-    "collection_complete",
-    "member_id",
-    "member_email",
-    "member_name",
-    "is_service_account",
-    "org_role",
-    "org_role_sources",
-    "resource_type",
-    "cloud_id",
-    "cloud_name",
-    "project_id",
-    "project_name",
-    "role",
-    "direct_levels",
-    "group_grants",
-    "cap",
-    "anomalies",
-    "note",
-    "implicit",
-];
+/// The format of `permissions.csv`: version 2 names an org owner's implicit access once, on an
+/// `organization` row, instead of on one row per cloud.
+pub const PERMISSIONS_CSV_FORMAT: &str = "permaudit-csv/2";
 
-/// The note of an org owner's implicit row on a cloud.
+/// The columns of `permissions.csv`, in order.
+pub const PERMISSION_COLUMNS: Columns = Columns(&[
+    &COLLECTION_COLUMNS,
+    &MEMBER_IDENTITY_COLUMNS,
+    &[
+        "org_role",
+        "org_role_sources",
+        "resource_type",
+        "cloud_id",
+        "cloud_name",
+        "project_id",
+        "project_name",
+        "role",
+        "direct_levels",
+        "group_grants",
+        "cap",
+        "anomalies",
+        "note",
+        "implicit",
+    ],
+]);
+
+/// The note of an org owner's implicit row.
 pub const IMPLICIT_NOTE: &str =
-    "org owner: implicit owner access to this cloud and all its projects (R1); never listed in permissions.json";
+    "org owner: implicit owner access to every cloud and project (R1); never listed in permissions.json";
 
 /// The columns of `anomalies.csv`, in order.
 pub const ANOMALY_COLUMNS: [&str; 6] = ["format", "organization_id", "collected_at", "code", "subjects", "detail"];
@@ -60,27 +61,17 @@ pub fn neutralise(cell: &str) -> Cow<'_, str> {
 
 /// Writes `permissions.csv` for `members` (in the order given), rendering rows in parallel chunks.
 ///
-/// `anomalies` are those the report holds (the codes of each row come from them); `implicit_clouds`
-/// are the clouds the report covers, on each of which an org owner gets one implicit `owner` row.
+/// `anomalies` are those the report holds (the codes of each row come from them).
 pub fn write_permissions<W: Write>(
-    mut writer: W,
+    writer: W,
     resolution: &Resolution<'_>,
     collection: &Collection,
     members: &[&MemberAccess],
     anomalies: &[&Anomaly],
-    implicit_clouds: &[CloudIx],
 ) -> io::Result<()> {
     const CHUNK: usize = 256;
-    let context = RowContext::new(resolution, collection, anomalies, implicit_clouds);
-    writer.write_all(&render(|csv| csv.write_record(PERMISSION_COLUMNS))?)?;
-    super::parallel::render_and_write(
-        members,
-        CHUNK,
-        16,
-        |chunk| render(|csv| chunk.iter().try_for_each(|access| context.member_rows(csv, access))),
-        |bytes| writer.write_all(bytes),
-    )?;
-    writer.flush()
+    let context = RowContext::new(resolution, collection, anomalies);
+    context.table.write(writer, |_| Ok(()), members, CHUNK, |rows, access| context.member_rows(rows, access))
 }
 
 /// Writes `anomalies.csv`: each of `anomalies` with its code, the ids involved and a sentence.
@@ -122,10 +113,7 @@ pub(crate) fn render(fill: impl FnOnce(&mut ::csv::Writer<Vec<u8>>) -> ::csv::Re
 struct RowContext<'r, 'a> {
     resolution: &'r Resolution<'a>,
     anomalies: AnomalyLookup<'r>,
-    implicit_clouds: &'r [CloudIx],
-    organization_id: Cow<'r, str>,
-    collected_at: Cow<'r, str>,
-    complete: &'static str,
+    table: Table,
 }
 
 /// The member columns of a row, rendered once per member.
@@ -141,79 +129,68 @@ struct MemberCells {
 /// The resource columns of a row: type, cloud id and name, project id and name.
 type ResourceCells<'c> = [Cow<'c, str>; 5];
 
+/// What a cloud or project entry's row says about its role.
+struct Grant<'s> {
+    role: Role,
+    sources: &'s [Source],
+    cap: String,
+    anomalies: String,
+}
+
 impl<'r, 'a> RowContext<'r, 'a> {
-    fn new(
-        resolution: &'r Resolution<'a>,
-        collection: &'r Collection,
-        anomalies: &[&'r Anomaly],
-        implicit_clouds: &'r [CloudIx],
-    ) -> Self {
+    fn new(resolution: &'r Resolution<'a>, collection: &'r Collection, anomalies: &[&'r Anomaly]) -> Self {
         RowContext {
             resolution,
             anomalies: AnomalyLookup::of(anomalies),
-            implicit_clouds,
-            organization_id: neutralise(resolution.organization_id()),
-            collected_at: neutralise(&collection.collected_at),
-            complete: if collection.complete { "true" } else { "false" },
+            table: Table::new(PERMISSION_COLUMNS, PERMISSIONS_CSV_FORMAT, resolution.organization_id(), collection),
         }
     }
 
-    /// Writes one member's rows: one per cloud and project entry, and for an org owner one implicit
-    /// row per covered cloud (after the explicit cloud row, before its projects); or a single row
-    /// saying why there is none.
-    fn member_rows(&self, csv: &mut ::csv::Writer<Vec<u8>>, access: &MemberAccess) -> ::csv::Result<()> {
+    /// Writes one member's rows: for an org owner first the implicit row, then one row per cloud and
+    /// project entry; or a single row saying why there is none.
+    fn member_rows(&self, csv: &mut Rows, access: &MemberAccess) -> ::csv::Result<()> {
         let member = self.member_cells(access);
-        let implicit: &[CloudIx] = if access.is_org_owner { self.implicit_clouds } else { &[] };
-        if access.clouds.is_empty() && implicit.is_empty() {
+        if access.is_org_owner {
+            self.implicit_row(csv, &member, access)?;
+        } else if access.clouds.is_empty() {
             let anomalies = facts::anomaly_codes(self.anomalies.of_member(access.member));
             let empty = || Cow::Borrowed("");
             let resource = [empty(), empty(), empty(), empty(), empty()];
             let tail = ["none", "", "", "", &anomalies, facts::no_access_reason(access), "false"];
             return self.write_row(csv, &member, &resource, tail);
         }
-        let mut explicit = access.clouds.iter().peekable();
-        for &cloud in implicit {
-            while let Some(entry) = explicit.next_if(|entry| entry.cloud < cloud) {
-                self.entry_rows(csv, &member, access, entry, false)?;
-            }
-            match explicit.next_if(|entry| entry.cloud == cloud) {
-                Some(entry) => self.entry_rows(csv, &member, access, entry, true)?,
-                None => self.implicit_row(csv, &member, access, cloud)?,
-            }
-        }
-        explicit.try_for_each(|entry| self.entry_rows(csv, &member, access, entry, false))
+        access.clouds.iter().try_for_each(|entry| self.entry_rows(csv, &member, access, entry))
     }
 
-    /// Writes a cloud entry's row, the org owner's implicit row on that cloud when asked, then the
-    /// rows of the entry's projects.
+    /// Writes a cloud entry's row, then the rows of the entry's projects.
     fn entry_rows(
         &self,
-        csv: &mut ::csv::Writer<Vec<u8>>,
+        csv: &mut Rows,
         member: &MemberCells,
         access: &MemberAccess,
         cloud: &CloudAccess,
-        with_implicit: bool,
     ) -> ::csv::Result<()> {
-        self.cloud_row(csv, member, access, cloud)?;
-        if with_implicit {
-            self.implicit_row(csv, member, access, cloud.cloud)?;
-        }
+        let index = &self.resolution.index;
+        let record = index.cloud_record(cloud.cloud);
+        let resource =
+            [Cow::Borrowed("cloud"), neutralise(&record.id.0), neutralise(&record.name), "".into(), "".into()];
+        let grant = Grant {
+            role: cloud.role,
+            sources: &cloud.sources,
+            cap: facts::cloud_cap(index, cloud).unwrap_or_default(),
+            anomalies: facts::anomaly_codes(&self.anomalies.of_cloud_entry(access.member, cloud)),
+        };
+        self.grant_row(csv, member, &resource, grant)?;
         cloud.projects.iter().try_for_each(|project| self.project_row(csv, member, access, cloud, project))
     }
 
-    /// Writes an org owner's implicit `owner` row on a cloud: no grant, no path (R1, R3).
-    fn implicit_row(
-        &self,
-        csv: &mut ::csv::Writer<Vec<u8>>,
-        member: &MemberCells,
-        access: &MemberAccess,
-        cloud: CloudIx,
-    ) -> ::csv::Result<()> {
-        let record = self.resolution.index.cloud_record(cloud);
-        let resource =
-            [Cow::Borrowed("cloud"), neutralise(&record.id.0), neutralise(&record.name), "".into(), "".into()];
+    /// Writes an org owner's implicit `owner` row on the organization: every cloud and project, with no
+    /// grant and no path (R1, R3).
+    fn implicit_row(&self, csv: &mut Rows, member: &MemberCells, access: &MemberAccess) -> ::csv::Result<()> {
+        let empty = || Cow::Borrowed("");
+        let resource = [Cow::Borrowed("organization"), empty(), empty(), empty(), empty()];
         let anomalies = facts::anomaly_codes(&self.anomalies.member_wide(access.member));
-        let tail = [crate::model::Role::Owner.as_str(), "", "", "", &anomalies, IMPLICIT_NOTE, "true"];
+        let tail = [Role::Owner.as_str(), "", "", "", &anomalies, IMPLICIT_NOTE, "true"];
         self.write_row(csv, member, &resource, tail)
     }
 
@@ -230,28 +207,9 @@ impl<'r, 'a> RowContext<'r, 'a> {
         }
     }
 
-    fn cloud_row(
-        &self,
-        csv: &mut ::csv::Writer<Vec<u8>>,
-        member: &MemberCells,
-        access: &MemberAccess,
-        cloud: &CloudAccess,
-    ) -> ::csv::Result<()> {
-        let index = &self.resolution.index;
-        let record = index.cloud_record(cloud.cloud);
-        let resource =
-            [Cow::Borrowed("cloud"), neutralise(&record.id.0), neutralise(&record.name), "".into(), "".into()];
-        let cap = facts::cloud_cap(index, cloud).unwrap_or_default();
-        let anomalies = facts::anomaly_codes(&self.anomalies.of_cloud_entry(access.member, cloud));
-        let groups = neutralise(&facts::group_grants(index, &cloud.sources)).into_owned();
-        let direct = facts::direct_levels(&cloud.sources);
-        let tail = [cloud.role.as_str(), &direct, &groups, &neutralise(&cap), &anomalies, "", "false"];
-        self.write_row(csv, member, &resource, tail)
-    }
-
     fn project_row(
         &self,
-        csv: &mut ::csv::Writer<Vec<u8>>,
+        csv: &mut Rows,
         member: &MemberCells,
         access: &MemberAccess,
         cloud: &CloudAccess,
@@ -266,24 +224,38 @@ impl<'r, 'a> RowContext<'r, 'a> {
             neutralise(&record.id.0),
             neutralise(&record.name),
         ];
-        let cap = facts::project_cap(index, cloud, project).unwrap_or_default();
-        let anomalies = facts::anomaly_codes(&self.anomalies.of_project_entry(access.member, project.project));
-        let groups = neutralise(&facts::group_grants(index, &project.sources)).into_owned();
-        let direct = facts::direct_levels(&project.sources);
-        let tail = [project.role.as_str(), &direct, &groups, &neutralise(&cap), &anomalies, "", "false"];
-        self.write_row(csv, member, &resource, tail)
+        let grant = Grant {
+            role: project.role,
+            sources: &project.sources,
+            cap: facts::project_cap(index, cloud, project).unwrap_or_default(),
+            anomalies: facts::anomaly_codes(&self.anomalies.of_project_entry(access.member, project.project)),
+        };
+        self.grant_row(csv, member, &resource, grant)
+    }
+
+    /// Writes the row of an entry from grants: its role, every path behind it, its cap and anomalies.
+    fn grant_row(
+        &self,
+        csv: &mut Rows,
+        member: &MemberCells,
+        resource: &ResourceCells<'_>,
+        grant: Grant<'_>,
+    ) -> ::csv::Result<()> {
+        let groups = neutralise(&facts::group_grants(&self.resolution.index, grant.sources)).into_owned();
+        let direct = facts::direct_levels(grant.sources);
+        let tail = [grant.role.as_str(), &direct, &groups, &neutralise(&grant.cap), &grant.anomalies, "", "false"];
+        self.write_row(csv, member, resource, tail)
     }
 
     /// Writes one row: collection columns, member columns, resource columns, then the role columns
     /// (role, direct levels, group grants, cap, anomalies, note, implicit).
     fn write_row(
         &self,
-        csv: &mut ::csv::Writer<Vec<u8>>,
+        csv: &mut Rows,
         member: &MemberCells,
         resource: &ResourceCells<'_>,
         tail: [&str; 7],
     ) -> ::csv::Result<()> {
-        let head = [CSV_FORMAT, &self.organization_id, &self.collected_at, self.complete];
         let member_cells = [
             member.id.as_str(),
             &member.email,
@@ -293,8 +265,7 @@ impl<'r, 'a> RowContext<'r, 'a> {
             &member.org_role_sources,
         ];
         let resource_cells = resource.iter().map(|cell| cell.as_ref());
-        let cells = head.into_iter().chain(member_cells).chain(resource_cells).chain(tail);
-        csv.write_record(cells)
+        self.table.row(csv, member_cells.into_iter().chain(resource_cells).chain(tail))
     }
 }
 

@@ -2,9 +2,10 @@
 //! projects the member reaches (org owners reach every one implicitly), and how many anomalies and
 //! findings name the member, written as `members.csv` (`docs/reports.md` documents the columns).
 
-use super::csv::{neutralise, render, CSV_FORMAT};
+use super::csv::{neutralise, CSV_FORMAT};
 use super::facts::{self, anomaly_codes};
 use super::resources::{Resource, ResourceTally};
+use super::table::{Columns, Rows, Table, COLLECTION_COLUMNS, MEMBER_IDENTITY_COLUMNS};
 use super::view::ReportView;
 use crate::model::{Collection, Role};
 use crate::resolve::{Anomaly, MemberAccess, MemberIx};
@@ -13,26 +14,22 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 /// The columns of `members.csv`, in order.
-pub const MEMBER_COLUMNS: [&str; 18] = [
-    "format",
-    "organization_id",
-    "collected_at",
-    "collection_complete",
-    "member_id",
-    "member_email",
-    "member_name",
-    "is_service_account",
-    "created_at",
-    "org_role",
-    "org_role_sources",
-    "highest_role",
-    "clouds_reached",
-    "projects_reached",
-    "explicit_entries",
-    "anomalies",
-    "anomaly_codes",
-    "findings",
-];
+pub const MEMBER_COLUMNS: Columns = Columns(&[
+    &COLLECTION_COLUMNS,
+    &MEMBER_IDENTITY_COLUMNS,
+    &[
+        "created_at",
+        "org_role",
+        "org_role_sources",
+        "highest_role",
+        "clouds_reached",
+        "projects_reached",
+        "explicit_entries",
+        "anomalies",
+        "anomaly_codes",
+        "findings",
+    ],
+]);
 
 /// The findings of policy controls, counted per member and per kind, for `members.csv` and the HTML
 /// report's chart. A report made without controls (a scoped one) has none: its `findings` cells stay empty, which
@@ -98,7 +95,7 @@ pub fn covered(tally: &ResourceTally) -> (usize, usize) {
 
 /// Writes `members.csv`: one row per member of the view, rendered in parallel chunks.
 pub fn write_members<W: Write>(
-    mut writer: W,
+    writer: W,
     view: &ReportView<'_, '_>,
     collection: &Collection,
     tally: &ResourceTally,
@@ -106,20 +103,13 @@ pub fn write_members<W: Write>(
 ) -> io::Result<()> {
     const CHUNK: usize = 1024;
     let context = RowContext::new(view, collection, tally, findings);
-    writer.write_all(&render(|csv| csv.write_record(MEMBER_COLUMNS))?)?;
-    super::parallel::render_and_write(
-        view.members(),
-        CHUNK,
-        16,
-        |chunk| render(|csv| chunk.iter().try_for_each(|access| context.write_row(csv, access))),
-        |bytes| writer.write_all(bytes),
-    )?;
-    writer.flush()
+    let table = &context.table;
+    table.write(writer, |_| Ok(()), view.members(), CHUNK, |rows, access| context.write_row(rows, access))
 }
 
 struct RowContext<'v, 'r, 'a> {
     view: &'v ReportView<'r, 'a>,
-    head: [String; 4],
+    table: Table,
     covered: (usize, usize),
     anomalies: HashMap<MemberIx, Vec<&'r Anomaly>>,
     findings: Option<&'v FindingTally>,
@@ -132,22 +122,16 @@ impl<'v, 'r, 'a> RowContext<'v, 'r, 'a> {
         tally: &ResourceTally,
         findings: Option<&'v FindingTally>,
     ) -> Self {
-        let complete = if collection.complete { "true" } else { "false" };
         RowContext {
             view,
-            head: [
-                CSV_FORMAT.to_owned(),
-                neutralise(view.resolution.organization_id()).into_owned(),
-                neutralise(&collection.collected_at).into_owned(),
-                complete.to_owned(),
-            ],
+            table: Table::new(MEMBER_COLUMNS, CSV_FORMAT, view.resolution.organization_id(), collection),
             covered: covered(tally),
             anomalies: anomalies_by_member(view.anomalies()),
             findings,
         }
     }
 
-    fn write_row(&self, csv: &mut ::csv::Writer<Vec<u8>>, access: &MemberAccess) -> ::csv::Result<()> {
+    fn write_row(&self, rows: &mut Rows, access: &MemberAccess) -> ::csv::Result<()> {
         let index = &self.view.resolution.index;
         let record = index.member_record(access.member);
         let reach = MemberReach::of(access, self.covered);
@@ -164,8 +148,9 @@ impl<'v, 'r, 'a> RowContext<'v, 'r, 'a> {
             reach.highest.map_or("none", Role::as_str).to_owned(),
         ];
         let counts = [reach.clouds, reach.projects, reach.explicit, anomalies.len()].map(|count| count.to_string());
-        let cells = self.head.iter().chain(&member).chain(&counts).map(String::as_str);
-        csv.write_record(cells.chain([anomaly_codes(anomalies).as_str(), findings.as_str()]))
+        let codes = anomaly_codes(anomalies);
+        let cells = member.iter().chain(&counts).map(String::as_str);
+        self.table.row(rows, cells.chain([codes.as_str(), findings.as_str()]))
     }
 }
 

@@ -18,5 +18,6 @@ pub mod permissions;
 pub mod resources;
 pub mod scope;
 pub mod summary;
+pub mod table;
 pub mod view;
 pub mod whatif;

@@ -2,7 +2,8 @@
 //! there and the org owners who reach it implicitly, written as `resources.csv` and counted in the HTML
 //! report (`docs/reports.md` documents the columns).
 
-use super::csv::{neutralise, render};
+use super::csv::neutralise;
+use super::table::{Columns, Rows, Table, COLLECTION_COLUMNS};
 use super::view::ReportView;
 use crate::model::{Collection, Role};
 use crate::resolve::{CloudIx, MemberIx, ProjectIx};
@@ -13,26 +14,25 @@ use std::io::{self, Write};
 pub const RESOURCES_CSV_FORMAT: &str = "permaudit-csv/2";
 
 /// The columns of `resources.csv`, in order.
-pub const RESOURCE_COLUMNS: [&str; 18] = [
-    "format",
-    "organization_id",
-    "collected_at",
-    "collection_complete",
-    "resource_type",
-    "cloud_id",
-    "cloud_name",
-    "project_id",
-    "project_name",
-    "members_reaching",
-    "owner_count",
-    "collaborator_count",
-    "readonly_count",
-    "implicit_owner_count",
-    "owners",
-    "collaborators",
-    "readonly",
-    "implicit_owners",
-];
+pub const RESOURCE_COLUMNS: Columns = Columns(&[
+    &COLLECTION_COLUMNS,
+    &[
+        "resource_type",
+        "cloud_id",
+        "cloud_name",
+        "project_id",
+        "project_name",
+        "members_reaching",
+        "owner_count",
+        "collaborator_count",
+        "readonly_count",
+        "implicit_owner_count",
+        "owners",
+        "collaborators",
+        "readonly",
+        "implicit_owners",
+    ],
+]);
 
 /// A cloud or a project covered by a report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -155,66 +155,44 @@ impl ResourceTally {
 /// Writes `resources.csv`: the organization row with the org owners, then one row per covered cloud and
 /// project, rendered in parallel chunks.
 pub fn write_resources<W: Write>(
-    mut writer: W,
+    writer: W,
     view: &ReportView<'_, '_>,
     collection: &Collection,
     tally: &ResourceTally,
 ) -> io::Result<()> {
     const CHUNK: usize = 64;
     let context = RowContext::new(view, collection, tally);
-    writer.write_all(&render(|csv| csv.write_record(RESOURCE_COLUMNS))?)?;
-    writer.write_all(&render(|csv| context.write_organization_row(csv, tally))?)?;
-    super::parallel::render_and_write(
-        &tally.rows,
-        CHUNK,
-        64,
-        |chunk| context.render_rows(chunk),
-        |bytes| writer.write_all(bytes),
-    )?;
-    writer.flush()
+    let organization_row = |rows: &mut Rows| context.write_organization_row(rows, tally);
+    context.table.write(writer, organization_row, &tally.rows, CHUNK, |rows, row| context.write_row(rows, row))
 }
 
 /// What every row shares, rendered once: the collection's columns.
 struct RowContext<'v, 'r, 'a> {
     view: &'v ReportView<'r, 'a>,
-    head: [String; 4],
+    table: Table,
     org_owners: usize,
 }
 
 impl<'v, 'r, 'a> RowContext<'v, 'r, 'a> {
     fn new(view: &'v ReportView<'r, 'a>, collection: &Collection, tally: &ResourceTally) -> Self {
-        let complete = if collection.complete { "true" } else { "false" };
+        let organization_id = view.resolution.organization_id();
         RowContext {
             view,
-            head: [
-                RESOURCES_CSV_FORMAT.to_owned(),
-                neutralise(view.resolution.organization_id()).into_owned(),
-                neutralise(&collection.collected_at).into_owned(),
-                complete.to_owned(),
-            ],
+            table: Table::new(RESOURCE_COLUMNS, RESOURCES_CSV_FORMAT, organization_id, collection),
             org_owners: tally.org_owners.len(),
         }
     }
 
     /// Writes the organization row: the org owners, who reach every cloud and project implicitly.
-    fn write_organization_row(&self, csv: &mut ::csv::Writer<Vec<u8>>, tally: &ResourceTally) -> ::csv::Result<()> {
+    fn write_organization_row(&self, rows: &mut Rows, tally: &ResourceTally) -> ::csv::Result<()> {
         let count = self.org_owners.to_string();
         let implicit = emails(self.view, &tally.org_owners);
         let cells = ["organization", "", "", "", "", &count, "0", "0", "0", &count, "", "", "", &implicit];
-        csv.write_record(self.head.iter().map(String::as_str).chain(cells))
-    }
-
-    /// Renders rows through the CSV writer.
-    fn render_rows(&self, rows: &[ResourceRow]) -> io::Result<Vec<u8>> {
-        let mut bytes = Vec::with_capacity(rows.len() * 256);
-        for row in rows {
-            bytes.extend_from_slice(&render(|csv| self.write_row(csv, row))?);
-        }
-        Ok(bytes)
+        self.table.row(rows, cells)
     }
 
     /// Writes every cell of a row; the implicit owners are counted, and named on the organization row.
-    fn write_row(&self, csv: &mut ::csv::Writer<Vec<u8>>, row: &ResourceRow) -> ::csv::Result<()> {
+    fn write_row(&self, rows: &mut Rows, row: &ResourceRow) -> ::csv::Result<()> {
         let index = &self.view.resolution.index;
         let cloud_cells = |cloud: CloudIx| {
             let record = index.cloud_record(cloud);
@@ -241,8 +219,8 @@ impl<'v, 'r, 'a> RowContext<'v, 'r, 'a> {
         .map(|count| count.to_string());
         let lists = [&row.owners, &row.collaborators, &row.readonly].map(|members| emails(self.view, members));
         let resource = [kind, &cloud_id, &cloud_name, &project_id, &project_name];
-        let cells = self.head.iter().map(String::as_str).chain(resource).chain(counts.iter().map(String::as_str));
-        csv.write_record(cells.chain(lists.iter().map(String::as_str)).chain([""]))
+        let cells = resource.into_iter().chain(counts.iter().map(String::as_str));
+        self.table.row(rows, cells.chain(lists.iter().map(String::as_str)).chain([""]))
     }
 }
 

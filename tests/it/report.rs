@@ -67,9 +67,9 @@ fn the_csv_has_one_row_per_member_and_resource_and_says_why_a_member_has_none() 
     let text = String::from_utf8(read(&directory, "permissions.csv")).unwrap();
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let headers = reader.headers().unwrap().clone();
-    assert_eq!(headers.iter().collect::<Vec<_>>(), permaudit::report::csv::PERMISSION_COLUMNS);
+    assert_eq!(headers.iter().collect::<Vec<_>>(), permaudit::report::csv::PERMISSION_COLUMNS.names());
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
-    assert!(rows.iter().all(|row| &row[0] == "permaudit-csv/1"));
+    assert!(rows.iter().all(|row| &row[0] == "permaudit-csv/2"), "the implicit organization rows make version 2");
     assert!(text.contains("\r\n"), "RFC 4180 line ends");
     let alice_prod = rows.iter().find(|row| &row[4] == "usr_alice" && &row[10] == "cloud").unwrap();
     assert_eq!(&alice_prod[15], "readonly");
@@ -95,10 +95,10 @@ fn csv_rows(directory: &tempfile::TempDir, name: &str) -> (csv::StringRecord, Ve
 }
 
 #[test]
-fn a_filter_on_a_cloud_in_permissions_csv_shows_the_org_owners_as_implicit_owners() {
+fn permissions_csv_names_each_org_owners_implicit_access_once() {
     let (directory, _) = report(&demo_org(), &[]);
     let (_, rows) = csv_rows(&directory, "permissions.csv");
-    // A spreadsheet filter on cloud_name = lab: Dave and Kim B by their grants, Erin and Frank as org owners.
+    // A filter on cloud_name = lab shows the grants there; the org owners are on their organization rows.
     let lab: Vec<(&str, &str, &str, &str)> =
         rows.iter().filter(|row| &row[12] == "lab").map(|row| (&row[4], &row[10], &row[15], &row[21])).collect();
     assert_eq!(
@@ -106,36 +106,32 @@ fn a_filter_on_a_cloud_in_permissions_csv_shows_the_org_owners_as_implicit_owner
         [
             ("usr_dave", "cloud", "owner", "false"),
             ("usr_dave", "project", "collaborator", "false"),
-            ("usr_erin", "cloud", "owner", "true"),
-            ("usr_frank", "cloud", "owner", "true"),
             ("usr_kim_b", "cloud", "collaborator", "false"),
             ("usr_kim_b", "project", "readonly", "false"),
         ]
     );
-    let frank: Vec<&csv::StringRecord> = rows.iter().filter(|row| &row[4] == "usr_frank").collect();
-    assert_eq!(frank.len(), 3, "one implicit row per cloud replaces the no-access row");
-    assert!(frank
-        .iter()
-        .all(|row| row[16].is_empty() && row[17].is_empty() && row[20].starts_with("org owner: implicit")));
-    // Erin's explicit collaborator row on dev stays, followed by her implicit owner row there.
-    let erin: Vec<(&str, &str, &str)> =
-        rows.iter().filter(|row| &row[4] == "usr_erin").map(|row| (&row[12], &row[15], &row[21])).collect();
+    let implicit: Vec<(&str, &str, &str)> =
+        rows.iter().filter(|row| &row[21] == "true").map(|row| (&row[4], &row[10], &row[15])).collect();
     assert_eq!(
-        erin,
-        [
-            ("dev", "collaborator", "false"),
-            ("dev", "owner", "true"),
-            ("lab", "owner", "true"),
-            ("prod", "owner", "true")
-        ]
+        implicit,
+        [("usr_erin", "organization", "owner"), ("usr_frank", "organization", "owner")],
+        "one implicit row per org owner, whatever the number of clouds"
     );
+    let frank: Vec<&csv::StringRecord> = rows.iter().filter(|row| &row[4] == "usr_frank").collect();
+    assert_eq!(frank.len(), 1, "the implicit row replaces the no-access row");
+    assert!((11..=14).chain(16..=18).all(|column| frank[0][column].is_empty()), "no resource, path or cap");
+    assert!(frank[0][20].starts_with("org owner: implicit owner access to every cloud and project"));
+    // Erin's implicit row comes first, then her explicit collaborator row on dev.
+    let erin: Vec<(&str, &str, &str, &str)> =
+        rows.iter().filter(|row| &row[4] == "usr_erin").map(|row| (&row[10], &row[12], &row[15], &row[21])).collect();
+    assert_eq!(erin, [("organization", "", "owner", "true"), ("cloud", "dev", "collaborator", "false")]);
 }
 
 #[test]
 fn resources_csv_names_the_org_owners_once_then_lists_every_cloud_and_project() {
     let (directory, _) = report(&demo_org(), &[]);
     let (headers, rows) = csv_rows(&directory, "resources.csv");
-    assert_eq!(headers.iter().collect::<Vec<_>>(), permaudit::report::resources::RESOURCE_COLUMNS);
+    assert_eq!(headers.iter().collect::<Vec<_>>(), permaudit::report::resources::RESOURCE_COLUMNS.names());
     assert!(rows.iter().all(|row| &row[0] == "permaudit-csv/2"), "the organization row makes version 2");
     let organization = &rows[0];
     assert_eq!((&organization[4], &organization[9], &organization[13]), ("organization", "2", "2"));
@@ -158,7 +154,7 @@ fn resources_csv_names_the_org_owners_once_then_lists_every_cloud_and_project() 
 fn members_csv_has_one_row_per_member_with_reach_and_counts() {
     let (directory, _) = report(&demo_org(), &[]);
     let (headers, rows) = csv_rows(&directory, "members.csv");
-    assert_eq!(headers.iter().collect::<Vec<_>>(), permaudit::report::members::MEMBER_COLUMNS);
+    assert_eq!(headers.iter().collect::<Vec<_>>(), permaudit::report::members::MEMBER_COLUMNS.names());
     assert_eq!(rows.len(), 15);
     let row = |id: &str| rows.iter().find(|row| &row[4] == id).unwrap().clone();
     let frank = row("usr_frank");
