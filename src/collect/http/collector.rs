@@ -72,8 +72,9 @@ pub async fn collect(client: &ApiClient, options: &CollectOptions) -> Result<Col
         endpoint: "GET /api/v2/userinfo/".to_owned(),
         message: "no organization id in `organization_ids` or `organizations`".to_owned(),
     })?;
-    // Members and groups page on their own while the clouds' and projects' grants are fetched: the
-    // grants need only the two resource lists, so the long member listing is off the critical path.
+    // Members and groups page on their own beside the clouds' and projects' grants, which need only
+    // the two resource lists. The member list is the longest chain of pages: as a list, it goes first
+    // whenever requests wait for a turn, so the grants fill the limit around it.
     let people = async {
         tokio::try_join!(
             client.members(),
@@ -82,47 +83,8 @@ pub async fn collect(client: &ApiClient, options: &CollectOptions) -> Result<Col
         )
     };
     let progress = progress_bar(options.progress);
-    let resources = async {
-        // Each page of clouds or projects starts its resources' grants while the next page is read, so
-        // that the listings are off the critical path too.
-        let (cloud_ids, cloud_queue) = mpsc::unbounded_channel::<String>();
-        let (project_ids, project_queue) = mpsc::unbounded_channel::<String>();
-        let bar = &progress;
-        let listings = async move {
-            tokio::try_join!(
-                client.all_pages_each::<CloudItem>(Priority::Chain, Method::GET, "/api/v2/clouds/", None, move |page| {
-                    queue(&cloud_ids, page.iter().map(|cloud| cloud.id.clone()), bar)
-                }),
-                client.all_pages_each::<ProjectItem>(
-                    Priority::Chain,
-                    Method::GET,
-                    "/api/v2/projects/",
-                    None,
-                    move |page| queue(&project_ids, page.iter().map(|project| project.id.clone()), bar)
-                ),
-            )
-        };
-        // Each kind of resource may keep the whole limit busy: the limit, not the number of resources
-        // started, is what bounds the requests on the wire.
-        let resources_at_once = options.concurrency.max(1).saturating_mul(RESOURCES_PER_REQUEST);
-        let (listed, cloud_grants, project_grants) = tokio::join!(
-            listings,
-            fetch_all(
-                queued(cloud_queue).map(|id| async move { cloud_grants(client, &id).await }),
-                resources_at_once,
-                &progress
-            ),
-            fetch_all(
-                queued(project_queue).map(|id| async move { project_grants(client, &id).await }),
-                resources_at_once,
-                &progress
-            ),
-        );
-        let (clouds, projects) = listed?;
-        Ok::<_, CollectError>((clouds, cloud_grants, projects, project_grants))
-    };
-    let (people, resources) = tokio::join!(people, resources);
-    let ((members, groups, memberships), (clouds, cloud_grants, projects, project_grants)) = (people?, resources?);
+    let (people, resources) = tokio::join!(people, resources(client, options.concurrency, &progress));
+    let ((members, groups, memberships), resources) = (people?, resources?);
     progress.finish_and_clear();
     let mut gaps = Vec::new();
     let mut organization = Organization {
@@ -130,14 +92,16 @@ pub async fn collect(client: &ApiClient, options: &CollectOptions) -> Result<Col
         members,
         groups: groups.into_iter().map(Into::into).collect(),
         memberships: memberships.result.groups.into_iter().map(Into::into).collect(),
-        clouds: clouds
+        clouds: resources
+            .clouds
             .into_iter()
-            .zip(cloud_grants)
+            .zip(resources.cloud_grants)
             .map(|(cloud, grants)| build_cloud(cloud, grants, &mut gaps))
             .collect::<Result<_, _>>()?,
-        projects: projects
+        projects: resources
+            .projects
             .into_iter()
-            .zip(project_grants)
+            .zip(resources.project_grants)
             .map(|(project, grants)| build_project(project, grants, &mut gaps))
             .collect::<Result<_, _>>()?,
     };
@@ -145,6 +109,42 @@ pub async fn collect(client: &ApiClient, options: &CollectOptions) -> Result<Col
     gaps.sort();
     let collection = Collection { collected_at, source: client.host().to_owned(), complete: gaps.is_empty(), gaps };
     Ok(Collected { snapshot: Snapshot { organization, collection }, requests: client.requests() })
+}
+
+/// The clouds and projects, each with its grants or why they could not be read, in list order.
+struct Resources {
+    clouds: Vec<CloudItem>,
+    cloud_grants: Vec<Result<Grants<CloudCollaborator>, CollectError>>,
+    projects: Vec<ProjectItem>,
+    project_grants: Vec<Result<Grants<ProjectCollaborator>, CollectError>>,
+}
+
+/// Lists the clouds and projects and reads the grants of each. Each page of either list starts its
+/// resources' grants while the next page is read, so that the listings are off the critical path too.
+async fn resources(client: &ApiClient, concurrency: usize, progress: &ProgressBar) -> Result<Resources, CollectError> {
+    let (cloud_ids, cloud_queue) = mpsc::unbounded_channel::<String>();
+    let (project_ids, project_queue) = mpsc::unbounded_channel::<String>();
+    // The senders move into the listings, so that each queue ends when its listing does.
+    let listings = async move {
+        let on_clouds =
+            move |page: &[CloudItem]| queue(&cloud_ids, page.iter().map(|cloud| cloud.id.clone()), progress);
+        let on_projects =
+            move |page: &[ProjectItem]| queue(&project_ids, page.iter().map(|project| project.id.clone()), progress);
+        tokio::try_join!(
+            client.all_pages_each(Priority::Chain, Method::GET, "/api/v2/clouds/", None, on_clouds),
+            client.all_pages_each(Priority::Chain, Method::GET, "/api/v2/projects/", None, on_projects),
+        )
+    };
+    // Each kind of resource may keep the whole limit busy: the limit, not the number of resources
+    // started, is what bounds the requests on the wire.
+    let at_once = concurrency.max(1).saturating_mul(RESOURCES_PER_REQUEST);
+    let (listed, cloud_grants, project_grants) = tokio::join!(
+        listings,
+        fetch_all(queued(cloud_queue).map(|id| async move { cloud_grants(client, &id).await }), at_once, progress),
+        fetch_all(queued(project_queue).map(|id| async move { project_grants(client, &id).await }), at_once, progress),
+    );
+    let (clouds, projects) = listed?;
+    Ok(Resources { clouds, cloud_grants, projects, project_grants })
 }
 
 fn progress_bar(visible: bool) -> ProgressBar {

@@ -304,7 +304,8 @@ fn traffic_answer(line: &str, clouds: usize, projects: usize) -> String {
             .collect();
         page(&items.join(","), None)
     };
-    let collaborator = r#"{"id": "idn_a", "value": {"id": "usr_a", "name": "A", "email": "a@x.com"}, "permission_level": "write"}"#;
+    let collaborator =
+        r#"{"id": "idn_a", "value": {"id": "usr_a", "name": "A", "email": "a@x.com"}, "permission_level": "write"}"#;
     if line.contains("/api/v2/projects/prj_0/collaborators/users?count") {
         return page(collaborator, Some("second"));
     }
@@ -380,7 +381,10 @@ async fn the_limit_counts_every_request_on_the_wire_and_is_reached() {
         let collected = super::collect(&client(&host, 1), &options).await.unwrap();
         assert_eq!(collected.snapshot.organization.projects.len(), 12);
         let expected = 1 + MEMBER_PAGES + 1 + 1 + 1 + 1 + 6 * 2 + 12 * 2 + 1;
-        assert_eq!(collected.requests as usize, expected, "userinfo, the lists' pages, two a resource and a second page");
+        assert_eq!(
+            collected.requests as usize, expected,
+            "userinfo, the lists' pages, two a resource and a second page"
+        );
         assert_eq!(traffic.most.load(SeqCst), concurrency, "requests on the wire at once, lists included");
     }
 }
@@ -409,7 +413,11 @@ async fn the_lists_pages_go_before_the_grants_waiting_for_a_turn() {
     let last_page = format!("end GET /api/v2/organization_collaborators/?paging_token=m{MEMBER_PAGES}");
     let members_done = traffic.position(&last_page);
     let last_grants = traffic.last_position("start", "/policy/");
-    assert!(members_done < last_grants, "the member list waited behind the grants: {:?}", traffic.events.lock().unwrap());
+    assert!(
+        members_done < last_grants,
+        "the member list waited behind the grants: {:?}",
+        traffic.events.lock().unwrap()
+    );
 }
 
 const ADA: &str = r#"{"id": "idn_a", "user_id": "usr_a", "email": "ada@x.com", "name": "Ada", "created_at": "2024-01-01T00:00:00+00:00", "permission_level": "owner", "additional_roles": []}"#;
