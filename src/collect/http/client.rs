@@ -168,7 +168,8 @@ impl ApiClient {
         &self.secrets
     }
 
-    /// Sends a request, retrying as the policy allows, and parses the JSON answer.
+    /// Sends a request, retrying as the policy allows, and parses the JSON answer. On a limited
+    /// client each attempt waits in the queue of the lists' pages, which go first.
     pub async fn call<T: DeserializeOwned>(
         &self,
         method: Method,
