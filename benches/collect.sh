@@ -1,20 +1,28 @@
 #!/usr/bin/env bash
 # Collection benchmark: permaudit collect against permaudit serve of a synthetic organization
 # (10,000 members, 2,000 projects) on loopback, with 20 ms of latency per request, at concurrency 1 and
-# at the default concurrency, and once more without latency. Prints requests made, wall times and the
-# speed-up, and checks that every collection gives back the served organization.
+# at the default concurrency, and once more without latency. Prints requests made, wall times, the
+# speed-up and how far the collection is from its bound, and checks that every collection gives back
+# the served organization.
 #
-#   benches/collect.sh [--members N] [--projects N] [--latency-ms N]
+# The bound: `--concurrency N` allows N requests on the wire at once, so a collection of R requests
+# takes at least R × latency / N; and a list's pages come one after the other, so it also takes at
+# least the longest chain of requests (userinfo, then every page of the member list) times the latency.
+# The concurrency-1 run measures what a request really costs on this machine (latency plus both
+# processes' time), which gives the bound at that cost too.
+#
+#   benches/collect.sh [--members N] [--projects N] [--latency-ms N] [--concurrency N]
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-members=10000; projects=2000; latency=20
+members=10000; projects=2000; latency=20; concurrency=16
 while [ $# -gt 0 ]; do
     case "$1" in
         --members) members="$2"; shift 2 ;;
         --projects) projects="$2"; shift 2 ;;
         --latency-ms) latency="$2"; shift 2 ;;
+        --concurrency) concurrency="$2"; shift 2 ;;
         *) echo "collect.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -68,13 +76,33 @@ echo "organization: $members members, $projects projects ($(du -h "$org" | cut -
 
 start_server "$latency"
 read -r serial requests < <(collect 1)
-read -r parallel _ < <(collect 16)
+read -r parallel parallel_requests < <(collect "$concurrency")
 start_server 0
-read -r unthrottled _ < <(collect 16)
+read -r unthrottled _ < <(collect "$concurrency")
 
 printf '%-34s %10s\n' "run" "wall (s)"
 printf '%-34s %10.2f\n' "latency ${latency} ms, concurrency 1" "$serial"
-printf '%-34s %10.2f\n' "latency ${latency} ms, concurrency 16" "$parallel"
-printf '%-34s %10.2f\n' "no latency, concurrency 16" "$unthrottled"
+printf '%-34s %10.2f\n' "latency ${latency} ms, concurrency $concurrency" "$parallel"
+printf '%-34s %10.2f\n' "no latency, concurrency $concurrency" "$unthrottled"
 echo "requests per collection: $requests"
 echo "speed-up from concurrency: $(awk "BEGIN { printf \"%.1f\", $serial / $parallel }")x"
+# Pages of a list of n items: 50 a page, an empty list still taking one.
+pages() { echo $(( $1 > 0 ? ($1 + 49) / 50 : 1 )); }
+member_chain=$((1 + $(pages "$members")))
+project_chain=$((1 + $(pages "$projects") + 1))
+chain=$(( member_chain > project_chain ? member_chain : project_chain ))
+awk -v requests="$parallel_requests" -v latency="$latency" -v concurrency="$concurrency" -v chain="$chain" \
+    -v parallel="$parallel" -v serial="$serial" -v serial_requests="$requests" 'BEGIN {
+    wire = requests * latency / 1000 / concurrency
+    path = chain * latency / 1000
+    bound = wire > path ? wire : path
+    printf "bound: %.2f s = max(%d requests x %d ms / %d = %.2f s, chain of %d requests x %d ms = %.2f s)\n",
+        bound, requests, latency, concurrency, wire, chain, latency, path
+    printf "ratio to the bound: %.2f\n", parallel / bound
+    cost = serial / serial_requests
+    wire = requests * cost / concurrency
+    path = chain * cost
+    bound = wire > path ? wire : path
+    printf "a request costs %.1f ms at concurrency 1; at that cost the bound is %.2f s, ratio %.2f\n",
+        cost * 1000, bound, parallel / bound
+}'

@@ -22,7 +22,7 @@ pub struct CollectArgs {
     /// With --archive: fails at once when another run is changing the archive, instead of waiting.
     #[arg(long, requires = "archive")]
     pub no_wait: bool,
-    /// Per-cloud and per-project requests in flight at once.
+    /// Requests on the wire at once, the organization's lists included.
     #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=256))]
     pub concurrency: u32,
     /// Attempts per request before giving up; 429, 5xx, timeouts and dropped connections are retried

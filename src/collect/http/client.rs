@@ -6,6 +6,7 @@
 //! the host's origin, and a server's text is cleaned of secrets (the token, the passwords of a batch),
 //! escaped and shortened before it reaches any message or snapshot.
 
+use super::limit::{Permit, Priority, RequestLimit};
 use super::retry::{parse_retry_after, RetryPolicy};
 use super::wire::{ErrorBody, Page};
 use crate::collect::config::ApiConfig;
@@ -15,6 +16,7 @@ use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, COOKIE, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The largest page the API serves.
@@ -59,7 +61,10 @@ pub struct ApiClient {
     retry: RetryPolicy,
     limits: Limits,
     secrets: Secrets,
-    requests: AtomicU64,
+    /// Requests on the wire at once, when limited: a permit is held by one attempt only, never
+    /// across a backoff or while an answer is parsed.
+    limit: Option<RequestLimit>,
+    requests: Arc<AtomicU64>,
 }
 
 /// What one attempt produced: a body, or a reason to try again, or a final error.
@@ -83,6 +88,7 @@ struct Request<'a> {
     body: Option<&'a serde_json::Value>,
     endpoint: String,
     secrets: &'a Secrets,
+    priority: Priority,
 }
 
 /// An answer's body, whole or cut at the limit (in the chunks it came in: only an error text is read
@@ -121,8 +127,24 @@ impl ApiClient {
             retry,
             limits: Limits::default(),
             secrets: secrets_of(config),
-            requests: AtomicU64::new(0),
+            limit: None,
+            requests: Arc::new(AtomicU64::new(0)),
         })
+    }
+
+    /// Returns a client that shares this one's connections and request count and has at most
+    /// `requests` requests on the wire at once (at least one).
+    pub fn limited(&self, requests: usize) -> ApiClient {
+        ApiClient {
+            http: self.http.clone(),
+            host: self.host.clone(),
+            base_url: self.base_url.clone(),
+            retry: self.retry,
+            limits: self.limits,
+            secrets: self.secrets.clone(),
+            limit: Some(RequestLimit::new(requests)),
+            requests: self.requests.clone(),
+        }
     }
 
     /// Returns the client with other limits on what a server may send.
@@ -146,7 +168,8 @@ impl ApiClient {
         &self.secrets
     }
 
-    /// Sends a request, retrying as the policy allows, and parses the JSON answer.
+    /// Sends a request, retrying as the policy allows, and parses the JSON answer. On a limited
+    /// client each attempt waits in the queue of the lists' pages, which go first.
     pub async fn call<T: DeserializeOwned>(
         &self,
         method: Method,
@@ -154,8 +177,21 @@ impl ApiClient {
         query: &[(&str, String)],
         body: Option<&serde_json::Value>,
     ) -> Result<T, CollectError> {
-        let request =
-            Request { method: &method, path, query, body, endpoint: endpoint(&method, path), secrets: &self.secrets };
+        self.call_with(Priority::Chain, method, path, query, body).await
+    }
+
+    /// Sends a request as [`ApiClient::call`] does, each attempt waiting for its turn on the wire in
+    /// the queue of `priority`.
+    pub async fn call_with<T: DeserializeOwned>(
+        &self,
+        priority: Priority,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&serde_json::Value>,
+    ) -> Result<T, CollectError> {
+        let endpoint = endpoint(&method, path);
+        let request = Request { method: &method, path, query, body, endpoint, secrets: &self.secrets, priority };
         let mut last = String::new();
         for attempt in 1..=self.retry.attempts {
             match self.attempt(&request).await {
@@ -182,7 +218,8 @@ impl ApiClient {
         body: Option<&serde_json::Value>,
         secrets: &Secrets,
     ) -> Result<T, CollectError> {
-        let request = Request { method: &method, path, query: &[], body, endpoint: endpoint(&method, path), secrets };
+        let endpoint = endpoint(&method, path);
+        let request = Request { method: &method, path, query: &[], body, endpoint, secrets, priority: Priority::Chain };
         for attempt in 1..=self.retry.attempts {
             match self.attempt(&request).await {
                 Attempt::Done(bytes) => return self.parse(&bytes, &request),
@@ -203,7 +240,17 @@ impl ApiClient {
         serde_json::from_slice(bytes).map_err(|error| malformed(request, &error.to_string()))
     }
 
+    /// Waits for a turn on the wire when the client is limited.
+    async fn turn(&self, priority: Priority) -> Option<Permit> {
+        match &self.limit {
+            Some(limit) => Some(limit.acquire(priority).await),
+            None => None,
+        }
+    }
+
+    /// Sends one attempt and reads its answer, holding a turn on the wire throughout.
     async fn attempt(&self, request: &Request<'_>) -> Attempt {
+        let _turn = self.turn(request.priority).await;
         let url = format!("{}{}", self.base_url, request.path);
         let mut builder = self.http.request(request.method.clone(), url).query(request.query);
         if let Some(body) = request.body {
@@ -261,13 +308,15 @@ impl ApiClient {
         path: &str,
         body: Option<&serde_json::Value>,
     ) -> Result<Vec<T>, CollectError> {
-        self.all_pages_each(method, path, body, |_| {}).await
+        self.all_pages_each(Priority::Chain, method, path, body, |_| {}).await
     }
 
-    /// Reads every page as [`ApiClient::all_pages`] does, handing each page's items to `on_page` as the
-    /// page arrives, so that work on the first items starts while the next pages are read.
+    /// Reads every page as [`ApiClient::all_pages`] does, each page waiting for its turn on the wire in
+    /// the queue of `priority`, and hands each page's items to `on_page` as the page arrives, so that
+    /// work on the first items starts while the next pages are read.
     pub async fn all_pages_each<T: DeserializeOwned>(
         &self,
+        priority: Priority,
         method: Method,
         path: &str,
         body: Option<&serde_json::Value>,
@@ -280,6 +329,7 @@ impl ApiClient {
             body,
             endpoint: endpoint(&method, path),
             secrets: &self.secrets,
+            priority,
         };
         let mut items = Vec::new();
         let mut token: Option<String> = None;
@@ -290,7 +340,7 @@ impl ApiClient {
                 query.push(("paging_token", token.clone()));
             }
             query.push(("count", PAGE_SIZE.to_string()));
-            let page: Page<T> = self.call(method.clone(), path, &query, body).await?;
+            let page: Page<T> = self.call_with(priority, method.clone(), path, &query, body).await?;
             let received = page.results.len();
             on_page(&page.results);
             items.extend(page.results);

@@ -3,6 +3,7 @@
 
 mod client;
 mod collector;
+mod limit;
 mod retry;
 mod users;
 mod wire;

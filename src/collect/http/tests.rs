@@ -257,35 +257,44 @@ async fn an_unreachable_host_is_named_with_what_to_check() {
     assert!(error.to_string().contains("check ANYSCALE_HOST"), "{error}");
 }
 
-/// Peaks of requests answered at once: for every resource, and for projects alone.
+/// What a server saw of the requests it answered: the most on the wire at once, and when each one
+/// started and ended, by request line.
 #[derive(Default)]
-struct Peaks {
+struct Traffic {
     current: std::sync::atomic::AtomicUsize,
     most: std::sync::atomic::AtomicUsize,
-    projects_current: std::sync::atomic::AtomicUsize,
-    projects_most: std::sync::atomic::AtomicUsize,
+    events: Mutex<Vec<String>>,
 }
 
-impl Peaks {
-    fn enter(&self, is_project: bool) {
+impl Traffic {
+    fn enter(&self, line: &str) {
         use std::sync::atomic::Ordering::SeqCst;
+        self.events.lock().unwrap().push(format!("start {line}"));
         self.most.fetch_max(self.current.fetch_add(1, SeqCst) + 1, SeqCst);
-        if is_project {
-            self.projects_most.fetch_max(self.projects_current.fetch_add(1, SeqCst) + 1, SeqCst);
-        }
     }
 
-    fn leave(&self, is_project: bool) {
-        use std::sync::atomic::Ordering::SeqCst;
-        self.current.fetch_sub(1, SeqCst);
-        if is_project {
-            self.projects_current.fetch_sub(1, SeqCst);
-        }
+    fn leave(&self, line: &str) {
+        self.current.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+        self.events.lock().unwrap().push(format!("end {line}"));
+    }
+
+    /// Returns the position of the first event that starts with `prefix`.
+    fn position(&self, prefix: &str) -> usize {
+        let events = self.events.lock().unwrap();
+        events.iter().position(|event| event.starts_with(prefix)).unwrap_or_else(|| panic!("no `{prefix}`"))
+    }
+
+    /// Returns the position of the last event that starts with `prefix` and holds `part`.
+    fn last_position(&self, prefix: &str, part: &str) -> usize {
+        let events = self.events.lock().unwrap();
+        let found = events.iter().rposition(|event| event.starts_with(prefix) && event.contains(part));
+        found.unwrap_or_else(|| panic!("no `{prefix}` with `{part}`"))
     }
 }
 
-/// Answers a per-resource request slowly, counting it, and the lists at once.
-async fn counted_answer(line: &str, clouds: usize, projects: usize, peaks: &Peaks) -> String {
+/// Answers every request of an organization of `clouds` clouds and `projects` projects; the members
+/// come in [`MEMBER_PAGES`] pages and the first project's collaborators in two.
+fn traffic_answer(line: &str, clouds: usize, projects: usize) -> String {
     let list = |kind: &str, count: usize| {
         let items: Vec<String> = (0..count)
             .map(|i| match kind {
@@ -295,17 +304,24 @@ async fn counted_answer(line: &str, clouds: usize, projects: usize, peaks: &Peak
             .collect();
         page(&items.join(","), None)
     };
-    if line.contains("/collaborators/") || line.contains("/policy/") {
-        let is_project = line.contains("/projects/prj_") || line.contains("/policy/project/");
-        peaks.enter(is_project);
-        tokio::time::sleep(Duration::from_millis(30)).await;
-        peaks.leave(is_project);
-        return if line.contains("/policy/") { r#"{"result": {"bindings": []}}"#.to_owned() } else { page("", None) };
+    let collaborator =
+        r#"{"id": "idn_a", "value": {"id": "usr_a", "name": "A", "email": "a@x.com"}, "permission_level": "write"}"#;
+    if line.contains("/api/v2/projects/prj_0/collaborators/users?count") {
+        return page(collaborator, Some("second"));
     }
-    if line.contains("/api/v2/projects/ ") || line.contains("/api/v2/projects/?") {
+    if line.contains("/api/v2/projects/prj_0/collaborators/users?paging_token=second") {
+        return page(collaborator, None);
+    }
+    if line.contains("/policy/") {
+        return r#"{"result": {"bindings": []}}"#.to_owned();
+    }
+    if line.contains("/organization_collaborators/") {
+        return member_page(line);
+    }
+    if line.contains("/api/v2/projects/?") {
         return list("project", projects);
     }
-    if line.contains("/api/v2/clouds/ ") || line.contains("/api/v2/clouds/?") {
+    if line.contains("/api/v2/clouds/?") {
         return list("cloud", clouds);
     }
     if line.contains("/userinfo/") {
@@ -317,40 +333,91 @@ async fn counted_answer(line: &str, clouds: usize, projects: usize, peaks: &Peak
     page("", None)
 }
 
-async fn counting_server(clouds: usize, projects: usize) -> (String, Arc<Peaks>) {
+/// Returns a page of the member list, which holds [`MEMBER_PAGES`] pages of one member each.
+fn member_page(line: &str) -> String {
+    let number: usize = line.split("paging_token=m").nth(1).and_then(|rest| rest[..1].parse().ok()).unwrap_or(1);
+    let member = format!(
+        r#"{{"id": "idn_{number}", "user_id": "usr_{number}", "email": "m{number}@x.com", "name": "M", "created_at": "2024-01-01T00:00:00Z", "permission_level": "collaborator", "additional_roles": []}}"#
+    );
+    let next = format!("m{}", number + 1);
+    page(&member, (number < MEMBER_PAGES).then_some(next.as_str()))
+}
+
+/// Pages of the member list of [`traffic_answer`].
+const MEMBER_PAGES: usize = 6;
+
+/// Serves [`traffic_answer`], each request taking 20 ms, and records the traffic.
+async fn traffic_server(clouds: usize, projects: usize) -> (String, Arc<Traffic>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
-    let peaks = Arc::new(Peaks::default());
-    let shared = peaks.clone();
+    let traffic = Arc::new(Traffic::default());
+    let shared = traffic.clone();
     tokio::spawn(async move {
         loop {
             let (mut socket, _) = listener.accept().await.unwrap();
-            let peaks = shared.clone();
+            let traffic = shared.clone();
             tokio::spawn(async move {
                 let mut buffer = vec![0u8; 65536];
                 let read = socket.read(&mut buffer).await.unwrap_or(0);
                 let line = String::from_utf8_lossy(&buffer[..read]).lines().next().unwrap_or_default().to_owned();
-                let body = counted_answer(&line, clouds, projects, &peaks).await;
+                traffic.enter(&line);
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                let body = traffic_answer(&line, clouds, projects);
                 let head = format!("HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n", body.len());
+                traffic.leave(&line);
                 let _ = socket.write_all(format!("{head}{body}").as_bytes()).await;
             });
         }
     });
-    (address, peaks)
+    (address, traffic)
 }
 
 #[tokio::test]
-async fn the_concurrency_limit_is_reached_and_never_exceeded() {
+async fn the_limit_counts_every_request_on_the_wire_and_is_reached() {
     use std::sync::atomic::Ordering::SeqCst;
     for concurrency in [1, 4] {
-        // More clouds than the limit: the projects must still get the whole limit once clouds are done.
-        let (host, peaks) = counting_server(6, 12).await;
+        let (host, traffic) = traffic_server(6, 12).await;
         let options = super::CollectOptions { concurrency, progress: false };
         let collected = super::collect(&client(&host, 1), &options).await.unwrap();
         assert_eq!(collected.snapshot.organization.projects.len(), 12);
-        assert_eq!(peaks.most.load(SeqCst), concurrency, "resources in flight at once");
-        assert_eq!(peaks.projects_most.load(SeqCst), concurrency, "projects in flight at once");
+        let expected = 1 + MEMBER_PAGES + 1 + 1 + 1 + 1 + 6 * 2 + 12 * 2 + 1;
+        assert_eq!(
+            collected.requests as usize, expected,
+            "userinfo, the lists' pages, two a resource and a second page"
+        );
+        assert_eq!(traffic.most.load(SeqCst), concurrency, "requests on the wire at once, lists included");
     }
+}
+
+#[tokio::test]
+async fn a_policy_is_asked_for_before_the_collaborator_pages_end() {
+    for concurrency in [1, 4] {
+        let (host, traffic) = traffic_server(1, 3).await;
+        let options = super::CollectOptions { concurrency, progress: false };
+        let collected = super::collect(&client(&host, 1), &options).await.unwrap();
+        assert_eq!(collected.snapshot.organization.projects.len(), 3);
+        let policy = traffic.position("start GET /api/v2/policy/project/prj_0 ");
+        let last_page = traffic.position("end GET /api/v2/projects/prj_0/collaborators/users?paging_token=second");
+        assert!(policy < last_page, "the policy waited for the collaborators: {:?}", traffic.events.lock().unwrap());
+    }
+}
+
+#[tokio::test]
+async fn the_lists_pages_go_before_the_grants_waiting_for_a_turn() {
+    let (host, traffic) = traffic_server(1, 12).await;
+    let options = super::CollectOptions { concurrency: 1, progress: false };
+    let collected = super::collect(&client(&host, 1), &options).await.unwrap();
+    // Four resources at most are under way at once: each member page would otherwise wait behind up
+    // to eight grants requests, and the member list would end after the grants.
+    assert_eq!(collected.snapshot.organization.members.len(), MEMBER_PAGES);
+    let last_page = format!("end GET /api/v2/organization_collaborators/?paging_token=m{MEMBER_PAGES}");
+    let members_done = traffic.position(&last_page);
+    let last_grants = traffic.last_position("start", "/policy/");
+    assert!(
+        members_done < last_grants,
+        "the member list waited behind the grants: {:?}",
+        traffic.events.lock().unwrap()
+    );
 }
 
 const ADA: &str = r#"{"id": "idn_a", "user_id": "usr_a", "email": "ada@x.com", "name": "Ada", "created_at": "2024-01-01T00:00:00+00:00", "permission_level": "owner", "additional_roles": []}"#;
