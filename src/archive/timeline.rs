@@ -306,13 +306,10 @@ impl Reader {
         members: &[(i64, MemberName)],
         resource: Option<&(i64, ResourceName)>,
     ) -> Result<Vec<Candidate>, TimelineError> {
-        // Sorted by id, as `reaching` returns them, for the binary search below.
         let resources = match resource {
             Some((id, name)) => Some(self.reaching(*id, name)?),
             None => None,
         };
-        let wanted =
-            |candidate: &Candidate| resources.as_ref().is_none_or(|ids| ids.binary_search(&candidate.resource).is_ok());
         let mut found = Vec::new();
         let mut add = |sql: &str, values: &[i64]| -> rusqlite::Result<()> {
             let mut statement = self.connection.prepare_cached(sql)?;
@@ -326,23 +323,28 @@ impl Reader {
                 })
             })?;
             for row in rows {
-                let candidate = row?;
-                if wanted(&candidate) {
-                    found.push(candidate);
-                }
+                found.push(row?);
             }
             Ok(())
         };
         let columns = "SELECT member, resource, from_sequence, role, to_sequence FROM intervals";
-        // Without `--user`, one scan reads every interval once and keeps those of the resources wanted:
-        // the intervals have no index by resource, which would take a third of the database.
-        let result = match members.is_empty() {
-            false => {
+        let result = match (members.is_empty(), &resources) {
+            (false, _) => {
                 members.iter().try_for_each(|(member, _)| add(&format!("{columns} WHERE member = ?1"), &[*member]))
             }
-            true => add(columns, &[]),
+            // The intervals have no index by resource (it would take a third of the database): one scan
+            // reads them all, and SQLite keeps those of the resources wanted (a scan per batch of
+            // resources, within SQLite's limit on the parameters of a statement).
+            (true, Some(resources)) => resources.chunks(RESOURCES_PER_SCAN).try_for_each(|batch| {
+                let wanted = vec!["?"; batch.len()].join(", ");
+                add(&format!("{columns} WHERE resource IN ({wanted})"), batch)
+            }),
+            (true, None) => add(columns, &[]),
         };
         result.map_err(|error| self.failed(error))?;
+        if let Some(resources) = resources {
+            found.retain(|candidate| resources.contains(&candidate.resource));
+        }
         Ok(found)
     }
 
@@ -443,6 +445,9 @@ impl Reader {
             .map_err(|error| self.failed(error))
     }
 }
+
+/// The most resources one scan of the intervals looks for (SQLite allows 32,766 parameters).
+const RESOURCES_PER_SCAN: usize = 30_000;
 
 /// An interval row before it is named.
 struct Candidate {
