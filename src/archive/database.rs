@@ -12,9 +12,12 @@ use rustc_hash::FxHashMap as HashMap;
 use std::path::Path;
 
 /// The schema version, in `PRAGMA user_version` and in the meta table.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 /// The archive format named in the meta table.
-pub const ARCHIVE_FORMAT: &str = "permaudit-archive/1";
+pub const ARCHIVE_FORMAT: &str = "permaudit-archive/2";
+/// The schema version before this one: the same tables with an index of the intervals by resource,
+/// read as it is and migrated by the first run that opens the archive to change it.
+const PREVIOUS_VERSION: i64 = 1;
 
 const SCHEMA: &str = "
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -71,7 +74,6 @@ CREATE TABLE intervals (
   to_sequence INTEGER REFERENCES snapshots(sequence),
   PRIMARY KEY (member, resource, from_sequence)
 ) WITHOUT ROWID;
-CREATE INDEX intervals_by_resource ON intervals(resource, from_sequence);
 CREATE TABLE boundary_causes (
   member INTEGER NOT NULL,
   resource INTEGER NOT NULL,
@@ -89,28 +91,50 @@ CREATE TABLE uncertain (
 CREATE INDEX uncertain_by_sequence ON uncertain(sequence);
 ";
 
-/// Opens the database at `path`, creating its schema when the file is new.
+/// Opens the database at `path`, creating its schema when the file is new and migrating one of the
+/// previous version.
 pub fn open(path: &Path) -> Result<Connection, ArchiveError> {
     let connection = Connection::open(path).map_err(|error| ArchiveError::database(path, error))?;
     prepare(&connection).map_err(|error| ArchiveError::database(path, error))?;
-    check_version(&connection, path)?;
+    if version(&connection).map_err(|error| ArchiveError::database(path, error))? == PREVIOUS_VERSION {
+        migrate(&connection).map_err(|error| ArchiveError::database(path, error))?;
+    }
+    check_version(&connection, path, &[SCHEMA_VERSION])?;
     Ok(connection)
 }
 
-/// Opens the database at `path` read-only; it must exist.
+/// Opens the database at `path` read-only; it must exist. A database of the previous version is read
+/// as it is: its tables are the same.
 pub fn open_read_only(path: &Path) -> Result<Connection, ArchiveError> {
     let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let connection = Connection::open_with_flags(path, flags).map_err(|error| ArchiveError::database(path, error))?;
-    check_version(&connection, path)?;
+    check_version(&connection, path, &[PREVIOUS_VERSION, SCHEMA_VERSION])?;
     Ok(connection)
+}
+
+/// Migrates a database of the previous version: drops the index of the intervals by resource (the
+/// largest thing in the file after the intervals themselves) and gives its pages back to the file
+/// system. The rows stay as they are, so every query gives the same answer.
+fn migrate(connection: &Connection) -> rusqlite::Result<()> {
+    let transaction = connection.unchecked_transaction()?;
+    transaction.execute_batch("DROP INDEX IF EXISTS intervals_by_resource")?;
+    transaction.execute("UPDATE meta SET value = ?1 WHERE key = 'format'", [ARCHIVE_FORMAT])?;
+    transaction.execute("UPDATE meta SET value = ?1 WHERE key = 'schema_version'", [SCHEMA_VERSION.to_string()])?;
+    transaction.execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION}"))?;
+    transaction.commit()?;
+    // Outside the transaction, as SQLite requires; a run cut short here leaves a valid, larger file.
+    connection.execute_batch("VACUUM")
+}
+
+fn version(connection: &Connection) -> rusqlite::Result<i64> {
+    connection.query_row("PRAGMA user_version", [], |row| row.get(0))
 }
 
 /// Creates the schema in an empty database (an in-memory one for `verify`).
 pub fn prepare(connection: &Connection) -> rusqlite::Result<()> {
     // A 64 MiB page cache holds the pages one collection's changes touch (the default is 2 MiB).
     connection.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = OFF; PRAGMA cache_size = -65536;")?;
-    let version: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
-    if version != 0 {
+    if version(connection)? != 0 {
         return Ok(());
     }
     let transaction = connection.unchecked_transaction()?;
@@ -121,12 +145,10 @@ pub fn prepare(connection: &Connection) -> rusqlite::Result<()> {
     transaction.commit()
 }
 
-fn check_version(connection: &Connection, path: &Path) -> Result<(), ArchiveError> {
-    let version: i64 = connection
-        .query_row("PRAGMA user_version", [], |row| row.get(0))
-        .map_err(|error| ArchiveError::database(path, error))?;
-    if version != SCHEMA_VERSION {
-        return Err(ArchiveError::Schema { path: path.to_owned(), found: version });
+fn check_version(connection: &Connection, path: &Path, accepted: &[i64]) -> Result<(), ArchiveError> {
+    let found = version(connection).map_err(|error| ArchiveError::database(path, error))?;
+    if !accepted.contains(&found) {
+        return Err(ArchiveError::Schema { path: path.to_owned(), found });
     }
     Ok(())
 }

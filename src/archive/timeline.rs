@@ -332,9 +332,13 @@ impl Reader {
             (false, _) => {
                 members.iter().try_for_each(|(member, _)| add(&format!("{columns} WHERE member = ?1"), &[*member]))
             }
-            (true, Some(resources)) => {
-                resources.iter().try_for_each(|&resource| add(&format!("{columns} WHERE resource = ?1"), &[resource]))
-            }
+            // The intervals have no index by resource (it would take a third of the database): one scan
+            // reads them all, and SQLite keeps those of the resources wanted (a scan per batch of
+            // resources, within SQLite's limit on the parameters of a statement).
+            (true, Some(resources)) => resources.chunks(RESOURCES_PER_SCAN).try_for_each(|batch| {
+                let wanted = vec!["?"; batch.len()].join(", ");
+                add(&format!("{columns} WHERE resource IN ({wanted})"), batch)
+            }),
             (true, None) => add(columns, &[]),
         };
         result.map_err(|error| self.failed(error))?;
@@ -441,6 +445,9 @@ impl Reader {
             .map_err(|error| self.failed(error))
     }
 }
+
+/// The most resources one scan of the intervals looks for (SQLite allows 32,766 parameters).
+const RESOURCES_PER_SCAN: usize = 30_000;
 
 /// An interval row before it is named.
 struct Candidate {

@@ -76,6 +76,61 @@ fn adding_after_a_rebuild_continues_the_same_history() {
     assert_eq!(database_rows(partial.path()), database_rows(whole.path()));
 }
 
+/// Turns an archive's database back into one of schema version 1: the same tables, with an index of
+/// the intervals by resource.
+fn make_version_1(dir: &Path) {
+    let connection = rusqlite::Connection::open(dir.join("archive.sqlite")).unwrap();
+    connection
+        .execute_batch(
+            "CREATE INDEX intervals_by_resource ON intervals(resource, from_sequence);
+             UPDATE meta SET value = 'permaudit-archive/1' WHERE key = 'format';
+             UPDATE meta SET value = '1' WHERE key = 'schema_version';
+             PRAGMA user_version = 1;",
+        )
+        .unwrap();
+}
+
+fn schema_of(dir: &Path) -> (i64, Vec<String>) {
+    let connection = rusqlite::Connection::open(dir.join("archive.sqlite")).unwrap();
+    let version = connection.query_row("PRAGMA user_version", [], |row| row.get(0)).unwrap();
+    let mut statement = connection
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+        .unwrap();
+    let indexes = statement.query_map([], |row| row.get(0)).unwrap().map(Result::unwrap).collect();
+    (version, indexes)
+}
+
+#[test]
+fn an_archive_of_schema_version_1_is_read_as_it_is_and_migrated_by_the_next_add() {
+    let (whole, old) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    archive_of(whole.path(), 7);
+    archive_of(old.path(), 6);
+    let intervals = all_intervals(old.path());
+    make_version_1(old.path());
+    assert_eq!(all_intervals(old.path()), intervals, "history reads version 1 without changing it");
+    assert_eq!(schema_of(old.path()).0, 1);
+    let last = &fixture_snapshots()[6];
+    let added = permaudit(&["archive", "add", arg(last), "--archive", arg(old.path())]);
+    assert_eq!(added.status.code(), Some(0), "{}", stderr(&added));
+    let indexes = ["resources_by_cloud", "uncertain_by_sequence"].map(str::to_owned).to_vec();
+    assert_eq!(schema_of(old.path()), (2, indexes), "the index of the intervals by resource is dropped");
+    assert_eq!(database_rows(old.path()), database_rows(whole.path()), "the same rows as an archive made at version 2");
+    assert_eq!(verify(old.path()).status.code(), Some(0));
+}
+
+#[test]
+fn an_archive_of_an_unknown_schema_version_is_refused_with_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    archive_of(dir.path(), 2);
+    let connection = rusqlite::Connection::open(dir.path().join("archive.sqlite")).unwrap();
+    connection.execute_batch("PRAGMA user_version = 9").unwrap();
+    drop(connection);
+    let refused = permaudit(&["history", arg(dir.path()), "--user", "usr_alice"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stderr(&refused).contains("schema version 9"), "{}", stderr(&refused));
+    assert!(stderr(&refused).contains("permaudit archive rebuild"), "{}", stderr(&refused));
+}
+
 fn assert_finding(dir: &Path, expected: &str) {
     let output = verify(dir);
     assert_eq!(output.status.code(), Some(4), "{}{}", stdout(&output), stderr(&output));
