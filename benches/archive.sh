@@ -16,31 +16,13 @@
 # error or a failed command.
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$root"
-bench="$root/target/bench"
-bin="$root/target/release/permaudit"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh" archive.sh
 days=30; churn=1000
-while [ $# -gt 0 ]; do
-    case "$1" in
-        --days) days="$2"; shift 2 ;;
-        --churn) churn="$2"; shift 2 ;;
-        -h|--help) awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "$0"; exit 0 ;;
-        *) echo "archive.sh: unknown option $1" >&2; exit 2 ;;
-    esac
-done
+parse_options days: churn: -- "$@"
 
-die() { echo "archive.sh: $*" >&2; exit 2; }
-/usr/bin/time -v true >/dev/null 2>&1 || die "GNU time is missing: apt-get install -y time"
-echo "== building permaudit (cargo build --release)" >&2
-cargo build --release --quiet || die "cargo build --release failed"
-
-base="$bench/org-100k.json"
-if [ ! -s "$base" ]; then
-    echo "== permaudit generate (the 100k-member benchmark organization)" >&2
-    "$bin" generate --members 100000 --groups 2000 --clouds 200 --projects 20000 --grants 2000000 --seed 7 \
-        --out "$base" >&2 || die "permaudit generate failed"
-fi
+require_gnu_time
+build_release
+base="$(org_100k)"
 work="$bench/archive-bench"
 archive="$work/archive"
 rm -rf "$work"

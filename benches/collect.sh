@@ -14,23 +14,13 @@
 #   benches/collect.sh [--members N] [--projects N] [--latency-ms N] [--concurrency N]
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$root"
-members=10000; projects=2000; latency=20; concurrency=16
-while [ $# -gt 0 ]; do
-    case "$1" in
-        --members) members="$2"; shift 2 ;;
-        --projects) projects="$2"; shift 2 ;;
-        --latency-ms) latency="$2"; shift 2 ;;
-        --concurrency) concurrency="$2"; shift 2 ;;
-        *) echo "collect.sh: unknown option $1" >&2; exit 2 ;;
-    esac
-done
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh" collect.sh
+members=10000; projects=2000; latency_ms=20; concurrency=16
+parse_options members: projects: latency-ms: concurrency: -- "$@"
 
-bench="$root/target/bench/collect"
-bin="$root/target/release/permaudit"
+bench="$bench/collect"
 mkdir -p "$bench"
-cargo build --release --quiet
+build_release
 org="$bench/org-${members}-${projects}.json"
 "$bin" generate --members "$members" --groups $((members / 50)) --clouds 20 --projects "$projects" \
     --grants $((members * 10)) --seed 5 --out "$org" 2>/dev/null
@@ -74,15 +64,15 @@ collect() {
 "$bin" user list-permissions --org "$org" > "$bench/perms-served.json" 2>/dev/null
 echo "organization: $members members, $projects projects ($(du -h "$org" | cut -f1) snapshot)"
 
-start_server "$latency"
+start_server "$latency_ms"
 read -r serial requests < <(collect 1)
 read -r parallel parallel_requests < <(collect "$concurrency")
 start_server 0
 read -r unthrottled _ < <(collect "$concurrency")
 
 printf '%-34s %10s\n' "run" "wall (s)"
-printf '%-34s %10.2f\n' "latency ${latency} ms, concurrency 1" "$serial"
-printf '%-34s %10.2f\n' "latency ${latency} ms, concurrency $concurrency" "$parallel"
+printf '%-34s %10.2f\n' "latency ${latency_ms} ms, concurrency 1" "$serial"
+printf '%-34s %10.2f\n' "latency ${latency_ms} ms, concurrency $concurrency" "$parallel"
 printf '%-34s %10.2f\n' "no latency, concurrency $concurrency" "$unthrottled"
 echo "requests per collection: $requests"
 echo "speed-up from concurrency: $(awk "BEGIN { printf \"%.1f\", $serial / $parallel }")x"
@@ -91,7 +81,7 @@ pages() { echo $(( $1 > 0 ? ($1 + 49) / 50 : 1 )); }
 member_chain=$((1 + $(pages "$members")))
 project_chain=$((1 + $(pages "$projects") + 1))
 chain=$(( member_chain > project_chain ? member_chain : project_chain ))
-awk -v requests="$parallel_requests" -v latency="$latency" -v concurrency="$concurrency" -v chain="$chain" \
+awk -v requests="$parallel_requests" -v latency="$latency_ms" -v concurrency="$concurrency" -v chain="$chain" \
     -v parallel="$parallel" -v serial="$serial" -v serial_requests="$requests" 'BEGIN {
     wire = requests * latency / 1000 / concurrency
     path = chain * latency / 1000

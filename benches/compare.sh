@@ -15,42 +15,16 @@
 #      KEEP_OUTPUTS=1 keeps the outputs in target/bench/ (they are kept anyway when they differ).
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$root"
-bench="$root/target/bench"
-bin="$root/target/release/permaudit"
-mkdir -p "$bench"
-
-die() { echo "compare.sh: $*" >&2; exit 2; }
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh" compare.sh
 
 # ---- tools ----
-if [ ! -x /usr/bin/time ] || ! /usr/bin/time -v true >/dev/null 2>&1; then
-    echo "compare.sh: /usr/bin/time (GNU time, for wall time and peak RSS) is missing:" \
-         "installing Debian's 'time' package" >&2
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time; } >&2 \
-            || die "could not install the 'time' package"
-    else
-        die "run as root: apt-get update && apt-get install -y time"
-    fi
-    /usr/bin/time -v true >/dev/null 2>&1 || die "/usr/bin/time -v still does not work"
-fi
+require_gnu_time
 command -v cmp >/dev/null || die "cmp is missing (Debian package diffutils)"
 
 sizes=0; with_duckdb=0; snapshot=""
-for a in "$@"; do
-    case "$a" in
-        --sizes) sizes=1 ;;
-        --with-duckdb) with_duckdb=1 ;;
-        -h|--help) awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "$0"; exit 0 ;;
-        -*) die "unknown option $a" ;;
-        *) [ -z "$snapshot" ] || die "one snapshot at most"; snapshot="$a" ;;
-    esac
-done
+parse_options sizes with-duckdb "[snapshot]" -- "$@"
 
-echo "== building permaudit (cargo build --release)" >&2
-cargo build --release --quiet || die "cargo build --release failed"
-[ -x "$bin" ] || die "$bin not found after the build"
+build_release
 
 need_peer() {
     [ -n "${py:-}" ] && return 0

@@ -7,29 +7,12 @@
 #   benches/controls.sh [--rounds N] [--format text|json|csv|junit] [SNAPSHOT]
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$root"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh" controls.sh
 rounds=5; format=text; snapshot=""
-while [ $# -gt 0 ]; do
-    case "$1" in
-        --rounds) rounds="$2"; shift 2 ;;
-        --format) format="$2"; shift 2 ;;
-        -h|--help) awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "$0"; exit 0 ;;
-        -*) echo "controls.sh: unknown option $1" >&2; exit 2 ;;
-        *) snapshot="$1"; shift ;;
-    esac
-done
-/usr/bin/time -v true >/dev/null 2>&1 || { echo "controls.sh: needs GNU time (apt-get install time)" >&2; exit 2; }
-
-bench="$root/target/bench"
-bin="$root/target/release/permaudit"
-mkdir -p "$bench"
-cargo build --release --quiet
-if [ -z "$snapshot" ]; then
-    snapshot="$bench/org-100k.json"
-    [ -f "$snapshot" ] || "$bin" generate --members 100000 --groups 2000 --clouds 200 --projects 20000 \
-        --grants 2000000 --seed 7 --out "$snapshot"
-fi
+parse_options rounds: format: "[snapshot]" -- "$@"
+require_gnu_time
+build_release
+[ -n "$snapshot" ] || snapshot="$(org_100k)"
 
 # Runs one command with GNU time; prints "wall cpu rss_mb".
 measure() {

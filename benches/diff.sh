@@ -13,34 +13,14 @@
 # Exit status: 0, or 2 on a setup error or a failed command.
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$root"
-bench="$root/target/bench"
-bin="$root/target/release/permaudit"
-mkdir -p "$bench"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh" diff.sh
 edits=3000; format=text
-while [ $# -gt 0 ]; do
-    case "$1" in
-        --edits) edits="$2"; shift 2 ;;
-        --format) format="$2"; shift 2 ;;
-        -h|--help) awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "$0"; exit 0 ;;
-        *) echo "diff.sh: unknown option $1" >&2; exit 2 ;;
-    esac
-done
+parse_options edits: format: -- "$@"
 
-die() { echo "diff.sh: $*" >&2; exit 2; }
-/usr/bin/time -v true >/dev/null 2>&1 || die "GNU time is missing: apt-get install -y time"
-
-echo "== building permaudit (cargo build --release)" >&2
-cargo build --release --quiet || die "cargo build --release failed"
-
-old="$bench/org-100k.json"
+require_gnu_time
+build_release
+old="$(org_100k)"
 new="$bench/org-100k-edited-$edits.json"
-if [ ! -s "$old" ]; then
-    echo "== permaudit generate (the 100k-member benchmark organization)" >&2
-    "$bin" generate --members 100000 --groups 2000 --clouds 200 --projects 20000 --grants 2000000 --seed 7 \
-        --out "$old" >&2 || die "permaudit generate failed"
-fi
 if [ ! -s "$new" ] || [ "$old" -nt "$new" ]; then
     echo "== permaudit generate --edit $old --edits $edits --seed 11" >&2
     "$bin" generate --edit "$old" --edits "$edits" --seed 11 --out "$new" >&2 || die "the edited copy failed"

@@ -12,28 +12,12 @@
 #   benches/list-permissions.sh [--rounds N] [SNAPSHOT]     (default: 5 rounds, the 100k organization)
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$root"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh" list-permissions.sh
 rounds=5; snapshot=""
-while [ $# -gt 0 ]; do
-    case "$1" in
-        --rounds) rounds="$2"; shift 2 ;;
-        -h|--help) awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "$0"; exit 0 ;;
-        -*) echo "list-permissions.sh: unknown option $1" >&2; exit 2 ;;
-        *) snapshot="$1"; shift ;;
-    esac
-done
-/usr/bin/time -v true >/dev/null 2>&1 || { echo "list-permissions.sh: needs GNU time (apt-get install time)" >&2; exit 2; }
-
-bench="$root/target/bench"
-bin="$root/target/release/permaudit"
-mkdir -p "$bench"
-cargo build --release --quiet
-if [ -z "$snapshot" ]; then
-    snapshot="$bench/org-100k.json"
-    [ -f "$snapshot" ] || "$bin" generate --members 100000 --groups 2000 --clouds 200 --projects 20000 \
-        --grants 2000000 --seed 7 --out "$snapshot"
-fi
+parse_options rounds: "[snapshot]" -- "$@"
+require_gnu_time
+build_release
+[ -n "$snapshot" ] || snapshot="$(org_100k)"
 out="$bench/list-permissions.out.json"
 copy="$bench/list-permissions.floor.json"
 # The floor copies a previous output of the same size.

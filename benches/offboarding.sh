@@ -9,13 +9,12 @@
 #   PERMAUDIT=/path/to/permaudit benches/offboarding.sh 125 250    (time another build)
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$root"
-bench="$root/target/bench/offboarding"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh" offboarding.sh
+bench="$bench/offboarding"
 mkdir -p "$bench"
 if [ -z "${PERMAUDIT:-}" ]; then
-    cargo build --release --quiet
-    PERMAUDIT="$root/target/release/permaudit"
+    build_release
+    PERMAUDIT="$bin"
 fi
 sizes=("$@")
 [ ${#sizes[@]} -eq 0 ] && sizes=(125 250 500 1000 2000 10000)
