@@ -145,12 +145,24 @@ impl AccessGraph {
         clouds.chain(projects).map(|(entry, source)| (entry, source.granted()))
     }
 
+    /// Returns where a member's org role may come from: its own level and its groups' org roles, in
+    /// that order, not yet sorted.
+    pub fn base_sources(&self, index: &OrgIndex<'_>, member: MemberIx) -> Vec<BaseSource> {
+        let level = index.member_record(member).level_role().map(BaseSource::PermissionLevel);
+        let groups = self
+            .member_groups
+            .of(member)
+            .iter()
+            .filter_map(|&group| index.group_record(group).org_role.map(|role| BaseSource::Group { group, role }));
+        level.into_iter().chain(groups).collect()
+    }
+
     /// Collects everything that reaches a member: its own level, its direct grants, and the org roles
     /// and grants of its groups.
     pub fn reach(&self, index: &OrgIndex<'_>, member: MemberIx) -> Reach {
         let record = index.member_record(member);
-        let mut reach = Reach { member, is_service_account: record.is_service_account, ..Reach::default() };
-        reach.base.extend(record.level_role().map(BaseSource::PermissionLevel));
+        let base = self.base_sources(index, member);
+        let mut reach = Reach { member, is_service_account: record.is_service_account, base, ..Reach::default() };
         for &(entry, level) in self.direct.of(member) {
             match entry {
                 Entry::Cloud(cloud) => reach.clouds.push((cloud, Source::Direct(level))),
@@ -158,7 +170,6 @@ impl AccessGraph {
             }
         }
         for &group in self.member_groups.of(member) {
-            reach.base.extend(index.group_record(group).org_role.map(|role| BaseSource::Group { group, role }));
             reach.clouds.extend_from_slice(self.group_clouds.of(group));
             reach.projects.extend_from_slice(self.group_projects.of(group));
         }
