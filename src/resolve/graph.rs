@@ -33,13 +33,17 @@ impl<T: Copy> Adjacency<T> {
             offsets[node + 1] += offsets[node];
         }
         let mut next = offsets.clone();
-        let mut targets = Vec::with_capacity(edges.len());
-        targets.resize(edges.len(), None);
+        // Every slot is overwritten below; the first edge only fills them meanwhile, so that the targets
+        // are built in one array of their final size.
+        let mut targets = match edges.first() {
+            Some(&(_, first)) => vec![first; edges.len()],
+            None => Vec::new(),
+        };
         for &(node, target) in edges {
-            targets[next[node as usize]] = Some(target);
+            targets[next[node as usize]] = target;
             next[node as usize] += 1;
         }
-        Adjacency { offsets, targets: targets.into_iter().flatten().collect() }
+        Adjacency { offsets, targets }
     }
 
     /// Returns the edges of one node.
@@ -278,10 +282,15 @@ impl<'i, 'a> Builder<'i, 'a> {
         let group_members = Adjacency::new(groups, &swapped(&memberships));
         memberships.sort_unstable();
         memberships.dedup();
+        let member_groups = Adjacency::new(members, &memberships);
+        drop(memberships);
+        // The direct grants are the largest list of edges: dropped as soon as they are grouped.
+        let direct_grants = Adjacency::new(members, &direct);
+        drop(direct);
         let graph = AccessGraph {
-            member_groups: Adjacency::new(members, &memberships),
+            member_groups,
             group_members,
-            direct: Adjacency::new(members, &direct),
+            direct: direct_grants,
             group_clouds: group_sources(groups, &grants, |entry| match entry {
                 Entry::Cloud(cloud) => Some(cloud),
                 Entry::Project(_) => None,
