@@ -10,7 +10,7 @@ use crate::resolve::{resolve, AnomalyKind, Engine, OrgIndex, Resolution};
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 use std::io::{BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// How `list-permissions` prints its result when no file is given.
@@ -120,7 +120,7 @@ fn output_target(args: &ListPermissionsArgs) -> Option<&PathBuf> {
 
 /// Writes a file atomically through a large buffer, and says where the results went.
 fn write_file<T>(
-    target: &PathBuf,
+    target: &Path,
     write: impl FnOnce(&mut BufWriter<&mut std::fs::File>) -> std::io::Result<T>,
 ) -> anyhow::Result<T> {
     let mut result = None;
