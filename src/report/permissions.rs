@@ -322,7 +322,7 @@ fn write_streamed_users<W: Write>(
 }
 
 /// Returns how many anomalies of each kind `anomalies` holds, in [`AnomalyKind::ALL`] order.
-fn kind_counts(anomalies: &[Anomaly]) -> Vec<usize> {
+pub fn kind_counts(anomalies: &[Anomaly]) -> Vec<usize> {
     let mut counts = vec![0; AnomalyKind::ALL.len()];
     add_kind_counts(&mut counts, anomalies);
     counts

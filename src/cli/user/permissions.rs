@@ -5,8 +5,8 @@ use crate::cli::source::load_organization;
 use crate::cli::EXIT_OK;
 use crate::compat::pyyaml::{self, yaml_value};
 use crate::model::Organization;
-use crate::report::permissions::{write_streamed, PermissionsDocument};
-use crate::resolve::{resolve, AnomalyKind, Engine, OrgIndex, Resolution};
+use crate::report::permissions::{kind_counts, write_streamed, PermissionsDocument};
+use crate::resolve::{resolve, AnomalyKind, Engine, OrgIndex};
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 use std::io::{BufWriter, Write};
@@ -77,7 +77,7 @@ pub fn run(args: ListPermissionsArgs) -> anyhow::Result<u8> {
         print_document(&document, args.output_format)?;
     }
     phase("write", started);
-    report_anomalies(&kind_counts(&resolution));
+    report_anomalies(&kind_counts(&resolution.anomalies));
     // Freeing a large organization piece by piece takes longer than the exit that reclaims it whole.
     std::mem::forget(resolution);
     std::mem::forget(snapshot);
@@ -149,14 +149,6 @@ fn print_document(document: &PermissionsDocument, format: PermissionsFormat) -> 
     out.write_all(b"\n")?;
     out.flush()?;
     Ok(())
-}
-
-/// Returns how many anomalies of each kind a resolution found, in [`AnomalyKind::ALL`] order.
-fn kind_counts(resolution: &Resolution) -> Vec<usize> {
-    AnomalyKind::ALL
-        .iter()
-        .map(|&kind| resolution.anomalies.iter().filter(|anomaly| anomaly.kind() == kind).count())
-        .collect()
 }
 
 /// Prints the number of anomalies of each kind on stderr; they never change the JSON (R9).
