@@ -2,10 +2,13 @@
 //! `anyscale user list-permissions` prints it, built from the engine's result.
 
 use crate::compat::pyjson::{self, write_spaces};
-use crate::resolve::{CloudAccess, MemberAccess, ProjectAccess, Resolution};
+use crate::resolve::{
+    Anomaly, AnomalyKind, CloudAccess, Engine, MemberAccess, MemberIx, OrgIndex, ProjectAccess, Resolution,
+};
 use serde::ser::{SerializeStruct, Serializer};
 use serde::Serialize;
 use std::io::{self, Write};
+use std::sync::Mutex;
 
 /// The list-permissions document of a resolution, optionally narrowed to one member (R7) or to the
 /// entries of a scoped report.
@@ -71,7 +74,7 @@ impl<'r, 'a> PermissionsDocument<'r, 'a> {
             return writer.write_all(b"[]");
         }
         writer.write_all(b"[")?;
-        let fragments = Fragments::new(self.resolution, indent);
+        let fragments = Fragments::new(&self.resolution.index, indent);
         let mut is_first = true;
         super::parallel::render_and_write(
             &users,
@@ -94,24 +97,13 @@ impl<'r, 'a> PermissionsDocument<'r, 'a> {
         let mut buffer = Vec::with_capacity(chunk.len() * 4096);
         for access in chunk {
             buffer.extend_from_slice(b",");
-            UserWriter { resolution: self.resolution, out: &mut buffer, indent, fragments }.user(access);
+            UserWriter { index: &self.resolution.index, out: &mut buffer, indent, fragments }.user(access);
         }
         buffer
     }
 
     fn owner_views(&self) -> Vec<OwnerView<'a>> {
-        let index = &self.resolution.index;
-        self.resolution
-            .org_owners()
-            .map(|access| {
-                let record = index.member_record(access.member);
-                OwnerView {
-                    is_service_account: record.is_service_account,
-                    user_email: &record.email,
-                    user_id: record.member_id(),
-                }
-            })
-            .collect()
+        owner_views(&self.resolution.index, self.resolution.org_owners().map(|access| access.member))
     }
 
     fn user_view(&self, access: &'r MemberAccess) -> UserView<'r, 'a> {
@@ -138,14 +130,13 @@ struct Fragments {
 }
 
 impl Fragments {
-    fn new(resolution: &Resolution<'_>, indent: usize) -> Fragments {
+    fn new(index: &OrgIndex<'_>, indent: usize) -> Fragments {
         let render = |fill: &dyn Fn(&mut UserWriter)| {
             let mut out = Vec::new();
             let empty = Fragments { clouds: Vec::new(), projects: Vec::new() };
-            fill(&mut UserWriter { resolution, out: &mut out, indent, fragments: &empty });
+            fill(&mut UserWriter { index, out: &mut out, indent, fragments: &empty });
             out
         };
-        let index = &resolution.index;
         let clouds = (0..index.clouds.len() as u32)
             .map(|cloud| {
                 let record = index.cloud_record(cloud);
@@ -175,7 +166,7 @@ impl Fragments {
 /// Writes one `users[]` entry straight into bytes: the hot path of large organizations. It produces
 /// exactly what serializing [`UserView`] through [`pyjson`] produces, which the tests check.
 struct UserWriter<'o, 'r, 'a> {
-    resolution: &'r Resolution<'a>,
+    index: &'r OrgIndex<'a>,
     out: &'o mut Vec<u8>,
     indent: usize,
     fragments: &'r Fragments,
@@ -205,7 +196,7 @@ impl UserWriter<'_, '_, '_> {
 
     /// Writes a user object whose opening brace sits at depth 2.
     fn user(&mut self, access: &MemberAccess) {
-        let record = self.resolution.index.member_record(access.member);
+        let record = self.index.member_record(access.member);
         self.line(2);
         self.out.push(b'{');
         self.key(3, "clouds");
@@ -253,6 +244,109 @@ impl UserWriter<'_, '_, '_> {
         self.line(6);
         self.out.push(b'}');
     }
+}
+
+/// Writes the list-permissions document of every member as [`PermissionsDocument::write_json`] does,
+/// resolving the members window by window as they are written rather than holding every member's
+/// access; returns how many anomalies of each kind the engine found, in [`AnomalyKind::ALL`] order.
+pub fn write_streamed<W: Write>(engine: &Engine<'_>, mut writer: W, indent: usize) -> io::Result<Vec<usize>> {
+    let members: Vec<MemberIx> = (0..engine.index.members.len() as MemberIx).collect();
+    let owners = {
+        use rayon::prelude::*;
+        let owners: Vec<MemberIx> = members.par_iter().copied().filter(|&member| engine.is_org_owner(member)).collect();
+        owner_views(&engine.index, owners.into_iter())
+    };
+    writer.write_all(b"{\n")?;
+    write_spaces(&mut writer, indent)?;
+    writer.write_all(b"\"org_owners\": ")?;
+    pyjson::write(&mut writer, &owners, indent, 1)?;
+    writer.write_all(b",\n")?;
+    write_spaces(&mut writer, indent)?;
+    writer.write_all(b"\"organization_id\": ")?;
+    pyjson::write(&mut writer, engine.index.organization.id.as_str(), indent, 1)?;
+    writer.write_all(b",\n")?;
+    write_spaces(&mut writer, indent)?;
+    writer.write_all(b"\"users\": ")?;
+    let counts = Mutex::new(kind_counts(&engine.anomalies));
+    write_streamed_users(engine, &members, &mut writer, indent, &counts)?;
+    writer.write_all(b"\n}")?;
+    Ok(counts.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner()))
+}
+
+/// Resolves and renders windows of members in parallel chunks while the previous window is written;
+/// a member without a cloud entry is left out (R5), and `[]` stands for an empty list.
+fn write_streamed_users<W: Write>(
+    engine: &Engine<'_>,
+    members: &[MemberIx],
+    writer: &mut W,
+    indent: usize,
+    counts: &Mutex<Vec<usize>>,
+) -> io::Result<()> {
+    const CHUNK: usize = 256;
+    const WINDOW: usize = 16;
+    let fragments = Fragments::new(&engine.index, indent);
+    let render = |chunk: &[MemberIx]| -> io::Result<Vec<u8>> {
+        let mut buffer = Vec::with_capacity(chunk.len() * 4096);
+        let mut found = vec![0; AnomalyKind::ALL.len()];
+        for &member in chunk {
+            let (access, anomalies) = engine.member_access(member);
+            add_kind_counts(&mut found, &anomalies);
+            if !access.clouds.is_empty() {
+                buffer.extend_from_slice(b",");
+                UserWriter { index: &engine.index, out: &mut buffer, indent, fragments: &fragments }.user(&access);
+            }
+        }
+        let mut counts = counts.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        counts.iter_mut().zip(found).for_each(|(count, more)| *count += more);
+        Ok(buffer)
+    };
+    let mut is_first = true;
+    super::parallel::render_and_write(members, CHUNK, WINDOW, render, |chunk| {
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        // Every user starts with ",\n"; the very first one opens the list instead.
+        if is_first {
+            is_first = false;
+            writer.write_all(b"[")?;
+            return writer.write_all(chunk.get(1..).unwrap_or_default());
+        }
+        writer.write_all(chunk)
+    })?;
+    if is_first {
+        return writer.write_all(b"[]");
+    }
+    writer.write_all(b"\n")?;
+    write_spaces(writer, indent)?;
+    writer.write_all(b"]")
+}
+
+/// Returns how many anomalies of each kind `anomalies` holds, in [`AnomalyKind::ALL`] order.
+pub fn kind_counts(anomalies: &[Anomaly]) -> Vec<usize> {
+    let mut counts = vec![0; AnomalyKind::ALL.len()];
+    add_kind_counts(&mut counts, anomalies);
+    counts
+}
+
+fn add_kind_counts(counts: &mut [usize], anomalies: &[Anomaly]) {
+    for anomaly in anomalies {
+        if let Some(position) = AnomalyKind::ALL.iter().position(|&kind| kind == anomaly.kind()) {
+            counts[position] += 1;
+        }
+    }
+}
+
+fn owner_views<'a>(index: &OrgIndex<'a>, owners: impl Iterator<Item = MemberIx>) -> Vec<OwnerView<'a>> {
+    owners
+        .map(|member| {
+            let record = index.member_record(member);
+            OwnerView {
+                is_service_account: record.is_service_account,
+                user_email: &record.email,
+                user_id: record.member_id(),
+            }
+        })
+        .collect()
 }
 
 #[derive(Serialize)]

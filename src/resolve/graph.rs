@@ -33,13 +33,17 @@ impl<T: Copy> Adjacency<T> {
             offsets[node + 1] += offsets[node];
         }
         let mut next = offsets.clone();
-        let mut targets = Vec::with_capacity(edges.len());
-        targets.resize(edges.len(), None);
+        // Every slot is overwritten below; the first edge only fills them meanwhile, so that the targets
+        // are built in one array of their final size.
+        let mut targets = match edges.first() {
+            Some(&(_, first)) => vec![first; edges.len()],
+            None => Vec::new(),
+        };
         for &(node, target) in edges {
-            targets[next[node as usize]] = Some(target);
+            targets[next[node as usize]] = target;
             next[node as usize] += 1;
         }
-        Adjacency { offsets, targets: targets.into_iter().flatten().collect() }
+        Adjacency { offsets, targets }
     }
 
     /// Returns the edges of one node.
@@ -145,12 +149,24 @@ impl AccessGraph {
         clouds.chain(projects).map(|(entry, source)| (entry, source.granted()))
     }
 
+    /// Returns where a member's org role may come from: its own level and its groups' org roles, in
+    /// that order, not yet sorted.
+    pub fn base_sources(&self, index: &OrgIndex<'_>, member: MemberIx) -> Vec<BaseSource> {
+        let level = index.member_record(member).level_role().map(BaseSource::PermissionLevel);
+        let groups = self
+            .member_groups
+            .of(member)
+            .iter()
+            .filter_map(|&group| index.group_record(group).org_role.map(|role| BaseSource::Group { group, role }));
+        level.into_iter().chain(groups).collect()
+    }
+
     /// Collects everything that reaches a member: its own level, its direct grants, and the org roles
     /// and grants of its groups.
     pub fn reach(&self, index: &OrgIndex<'_>, member: MemberIx) -> Reach {
         let record = index.member_record(member);
-        let mut reach = Reach { member, is_service_account: record.is_service_account, ..Reach::default() };
-        reach.base.extend(record.level_role().map(BaseSource::PermissionLevel));
+        let base = self.base_sources(index, member);
+        let mut reach = Reach { member, is_service_account: record.is_service_account, base, ..Reach::default() };
         for &(entry, level) in self.direct.of(member) {
             match entry {
                 Entry::Cloud(cloud) => reach.clouds.push((cloud, Source::Direct(level))),
@@ -158,7 +174,6 @@ impl AccessGraph {
             }
         }
         for &group in self.member_groups.of(member) {
-            reach.base.extend(index.group_record(group).org_role.map(|role| BaseSource::Group { group, role }));
             reach.clouds.extend_from_slice(self.group_clouds.of(group));
             reach.projects.extend_from_slice(self.group_projects.of(group));
         }
@@ -267,10 +282,15 @@ impl<'i, 'a> Builder<'i, 'a> {
         let group_members = Adjacency::new(groups, &swapped(&memberships));
         memberships.sort_unstable();
         memberships.dedup();
+        let member_groups = Adjacency::new(members, &memberships);
+        drop(memberships);
+        // The direct grants are the largest list of edges: dropped as soon as they are grouped.
+        let direct_grants = Adjacency::new(members, &direct);
+        drop(direct);
         let graph = AccessGraph {
-            member_groups: Adjacency::new(members, &memberships),
+            member_groups,
             group_members,
-            direct: Adjacency::new(members, &direct),
+            direct: direct_grants,
             group_clouds: group_sources(groups, &grants, |entry| match entry {
                 Entry::Cloud(cloud) => Some(cloud),
                 Entry::Project(_) => None,

@@ -22,7 +22,7 @@ pub use graph::AccessGraph;
 pub use index::OrgIndex;
 pub use ix::{CloudIx, Entry, GroupIx, MemberIx, ProjectIx, Subject, SubjectKind};
 pub use provenance::{describe_base, describe_cap, describe_source};
-pub use resolution::{LookupError, Resolution};
+pub use resolution::{Engine, LookupError, Resolution};
 pub use rules::{
     cloud_verdict, org_standing, project_verdict, BaseGrants, BaseSource, Cap, Grants, Source, Standing, Verdict,
 };

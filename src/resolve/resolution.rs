@@ -6,6 +6,7 @@ use super::anomaly::Anomaly;
 use super::graph::AccessGraph;
 use super::index::OrgIndex;
 use super::ix::MemberIx;
+use super::rules::{org_standing, BaseGrants};
 use crate::model::email_key;
 use rayon::prelude::*;
 
@@ -28,15 +29,43 @@ pub struct Resolution<'a> {
     pub anomalies: Vec<Anomaly>,
 }
 
-impl<'a> Resolution<'a> {
-    /// Resolves every member in parallel; the result does not depend on the number of threads.
-    pub fn compute(index: OrgIndex<'a>) -> Resolution<'a> {
+/// The engine ready to resolve members one at a time: the graph built and the organization-wide
+/// anomalies found, no member resolved yet. A writer that needs each member's access only once (such as
+/// list-permissions) resolves members as it writes them instead of holding every member's access.
+pub struct Engine<'a> {
+    pub index: OrgIndex<'a>,
+    pub graph: AccessGraph,
+    /// The anomalies of the graph's references and of shared emails; each member's come with its access.
+    pub anomalies: Vec<Anomaly>,
+}
+
+impl<'a> Engine<'a> {
+    /// Builds the graph and finds the organization-wide anomalies.
+    pub fn new(index: OrgIndex<'a>) -> Engine<'a> {
         let (graph, mut anomalies) = AccessGraph::build(&index);
+        anomalies.extend(index.shared_emails().into_iter().map(|members| Anomaly::DuplicateEmail { members }));
+        Engine { index, graph, anomalies }
+    }
+
+    /// Resolves one member, as [`Resolution::compute`] does for every member.
+    pub fn member_access(&self, member: MemberIx) -> (MemberAccess, Vec<Anomaly>) {
+        member_access(self.graph.reach(&self.index, member), self.graph.project_parents())
+    }
+
+    /// Returns true when the member is an org owner (R1), without resolving its clouds and projects.
+    pub fn is_org_owner(&self, member: MemberIx) -> bool {
+        let base = self.graph.base_sources(&self.index, member);
+        let is_service_account = self.index.member_record(member).is_service_account;
+        org_standing(&BaseGrants::of(&base), is_service_account).is_org_owner
+    }
+
+    /// Resolves every member in parallel; the result does not depend on the number of threads.
+    pub fn resolve(self) -> Resolution<'a> {
+        let Engine { index, graph, mut anomalies } = self;
         let resolved: Vec<(MemberAccess, Vec<Anomaly>)> = (0..index.members.len() as MemberIx)
             .into_par_iter()
             .map(|member| member_access(graph.reach(&index, member), graph.project_parents()))
             .collect();
-        anomalies.extend(index.shared_emails().into_iter().map(|members| Anomaly::DuplicateEmail { members }));
         let mut members = Vec::with_capacity(resolved.len());
         for (access, found) in resolved {
             members.push(access);
@@ -46,6 +75,13 @@ impl<'a> Resolution<'a> {
         // kind groups them without comparing strings.
         anomalies.par_sort_by_key(|anomaly| anomaly.kind());
         Resolution { index, graph, members, anomalies }
+    }
+}
+
+impl<'a> Resolution<'a> {
+    /// Resolves every member in parallel; the result does not depend on the number of threads.
+    pub fn compute(index: OrgIndex<'a>) -> Resolution<'a> {
+        Engine::new(index).resolve()
     }
 
     /// Returns the organization's id.

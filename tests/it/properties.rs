@@ -5,8 +5,8 @@
 
 use permaudit::model::*;
 use permaudit::report::offboarding::plan::{plan, plan_by_exhaustive_search, Holding};
-use permaudit::report::permissions::PermissionsDocument;
-use permaudit::resolve::{resolve, Entry, Source};
+use permaudit::report::permissions::{write_streamed, PermissionsDocument};
+use permaudit::resolve::{resolve, AnomalyKind, Engine, Entry, OrgIndex, Source};
 use permaudit::synth::{generate, Shape};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
@@ -301,6 +301,28 @@ proptest! {
         document.write_json(&mut streamed, 2).unwrap();
         prop_assert_eq!(String::from_utf8(streamed).unwrap(), permaudit::compat::pyjson::to_string(&document, 2));
     }
+
+    #[test]
+    fn resolving_while_writing_equals_the_whole_resolution(organization in organizations(), indent in 1usize..5) {
+        let (whole, whole_counts) = whole_document(&organization, indent);
+        let engine = Engine::new(OrgIndex::new(&organization));
+        let mut streamed = Vec::new();
+        let counts = write_streamed(&engine, &mut streamed, indent).unwrap();
+        prop_assert_eq!(String::from_utf8(streamed).unwrap(), whole);
+        prop_assert_eq!(counts, whole_counts);
+    }
+}
+
+/// Returns the list-permissions document of a whole resolution and its anomaly counts by kind.
+fn whole_document(organization: &Organization, indent: usize) -> (String, Vec<usize>) {
+    let resolution = resolve(organization);
+    let mut bytes = Vec::new();
+    PermissionsDocument::new(&resolution).write_json(&mut bytes, indent).unwrap();
+    let counts = AnomalyKind::ALL
+        .iter()
+        .map(|&kind| resolution.anomalies.iter().filter(|anomaly| anomaly.kind() == kind).count())
+        .collect();
+    (String::from_utf8(bytes).unwrap(), counts)
 }
 
 #[test]
@@ -311,8 +333,17 @@ fn a_larger_synthetic_organization_renders_the_same_on_one_and_many_threads() {
     assert_eq!(single, render(&organization, 4));
     let resolution = resolve(&organization);
     let document = PermissionsDocument::new(&resolution);
-    assert_eq!(String::from_utf8(single).unwrap(), permaudit::compat::pyjson::to_string(&document, 2));
+    assert_eq!(String::from_utf8(single.clone()).unwrap(), permaudit::compat::pyjson::to_string(&document, 2));
     assert_eq!(engine(&organization), reference(&organization));
+    for threads in [1, 4] {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let streamed = pool.install(|| {
+            let mut bytes = Vec::new();
+            write_streamed(&Engine::new(OrgIndex::new(&organization)), &mut bytes, 2).unwrap();
+            bytes
+        });
+        assert_eq!(streamed, single, "{threads} threads");
+    }
 }
 
 /// Returns `organization` without what a revocation step takes from `member_id`: its `owner` level

@@ -4,12 +4,13 @@ use crate::cli::output::{info, phase, start_clock};
 use crate::cli::source::load_organization;
 use crate::cli::EXIT_OK;
 use crate::compat::pyyaml::{self, yaml_value};
-use crate::report::permissions::PermissionsDocument;
-use crate::resolve::{resolve, AnomalyKind, Resolution};
+use crate::model::Organization;
+use crate::report::permissions::{kind_counts, write_streamed, PermissionsDocument};
+use crate::resolve::{resolve, AnomalyKind, Engine, OrgIndex};
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 use std::io::{BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// How `list-permissions` prints its result when no file is given.
@@ -49,6 +50,14 @@ pub fn run(args: ListPermissionsArgs) -> anyhow::Result<u8> {
     let snapshot = load_organization(args.org.as_deref())?;
     phase("read", started);
     info("Listing users and their effective permissions...");
+    let everyone = args.user_id.as_deref().is_none_or(str::is_empty);
+    if everyone
+        && (args.output_file.is_some() || args.output.is_some() || args.output_format != PermissionsFormat::Yaml)
+    {
+        write_everyone(&args, &snapshot.organization)?;
+        std::mem::forget(snapshot);
+        return Ok(EXIT_OK);
+    }
     let started = Instant::now();
     let resolution = resolve(&snapshot.organization);
     phase("resolve", started);
@@ -62,26 +71,67 @@ pub fn run(args: ListPermissionsArgs) -> anyhow::Result<u8> {
             )
         })?,
     };
-    if args.output.is_some() {
-        eprintln!("Warning: -o/--output is deprecated; use --output-file instead.");
-    }
-    if let Some(target) = args.output_file.as_ref().or(args.output.as_ref()) {
-        crate::atomic::write_file(target, |file| {
-            let mut writer = BufWriter::with_capacity(1 << 20, file);
-            document.write_json(&mut writer, 2)?;
-            writer.flush()
-        })
-        .with_context(|| format!("cannot write `{}`", target.display()))?;
-        info(&format!("Results written to {}", target.display()));
+    if let Some(target) = output_target(&args) {
+        write_file(target, |writer| document.write_json(writer, 2))?;
     } else {
         print_document(&document, args.output_format)?;
     }
     phase("write", started);
-    report_anomalies(&resolution);
+    report_anomalies(&kind_counts(&resolution.anomalies));
     // Freeing a large organization piece by piece takes longer than the exit that reclaims it whole.
     std::mem::forget(resolution);
     std::mem::forget(snapshot);
     Ok(EXIT_OK)
+}
+
+/// Lists every member's permissions as JSON, each member resolved as it is written, so that no more
+/// than a window of members' accesses is held at a time.
+fn write_everyone(args: &ListPermissionsArgs, organization: &Organization) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let engine = Engine::new(OrgIndex::new(organization));
+    phase("resolve", started);
+    let started = Instant::now();
+    let counts = match output_target(args) {
+        Some(target) => write_file(target, |writer| write_streamed(&engine, writer, 2))?,
+        None => {
+            let indent = if args.output_format == PermissionsFormat::Json { 4 } else { 2 };
+            let stdout = std::io::stdout();
+            let mut out = BufWriter::with_capacity(1 << 20, stdout.lock());
+            let counts = write_streamed(&engine, &mut out, indent)?;
+            out.write_all(b"\n")?;
+            out.flush()?;
+            counts
+        }
+    };
+    phase("write", started);
+    report_anomalies(&counts);
+    // Freeing a large organization piece by piece takes longer than the exit that reclaims it whole.
+    std::mem::forget(engine);
+    Ok(())
+}
+
+/// Returns the file to write, warning about the deprecated option.
+fn output_target(args: &ListPermissionsArgs) -> Option<&PathBuf> {
+    if args.output.is_some() {
+        eprintln!("Warning: -o/--output is deprecated; use --output-file instead.");
+    }
+    args.output_file.as_ref().or(args.output.as_ref())
+}
+
+/// Writes a file atomically through a large buffer, and says where the results went.
+fn write_file<T>(
+    target: &Path,
+    write: impl FnOnce(&mut BufWriter<&mut std::fs::File>) -> std::io::Result<T>,
+) -> anyhow::Result<T> {
+    let mut result = None;
+    crate::atomic::write_file(target, |file| {
+        let mut writer = BufWriter::with_capacity(1 << 20, file);
+        result = Some(write(&mut writer)?);
+        writer.flush()
+    })
+    .with_context(|| format!("cannot write `{}`", target.display()))?;
+    info(&format!("Results written to {}", target.display()));
+    result.context("the output was not written")
 }
 
 fn print_document(document: &PermissionsDocument, format: PermissionsFormat) -> anyhow::Result<()> {
@@ -102,17 +152,17 @@ fn print_document(document: &PermissionsDocument, format: PermissionsFormat) -> 
 }
 
 /// Prints the number of anomalies of each kind on stderr; they never change the JSON (R9).
-fn report_anomalies(resolution: &Resolution) {
-    if resolution.anomalies.is_empty() {
+fn report_anomalies(counts: &[usize]) {
+    let total: usize = counts.iter().sum();
+    if total == 0 {
         return;
     }
     let counts: Vec<String> = AnomalyKind::ALL
         .iter()
-        .filter_map(|&kind| {
-            let count = resolution.anomalies.iter().filter(|anomaly| anomaly.kind() == kind).count();
-            (count > 0).then(|| format!("{count} {kind}"))
-        })
+        .zip(counts)
+        .filter(|&(_, &count)| count > 0)
+        .map(|(kind, count)| format!("{count} {kind}"))
         .collect();
-    let total = crate::plural::count(resolution.anomalies.len(), "anomaly", "anomalies");
+    let total = crate::plural::count(total, "anomaly", "anomalies");
     info(&format!("{total} in the organization's data: {}", counts.join(", ")));
 }
