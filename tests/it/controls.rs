@@ -62,10 +62,10 @@ fn status_of(evaluation: &Evaluation<'_, '_>, id: &str) -> Status {
     found.unwrap_or_else(|| panic!("no control {id}")).status
 }
 
-/// A finding as its member ids and its resource id.
-type Named = (Vec<String>, Option<String>);
+/// A finding as its member ids and its resource ids.
+type Named = (Vec<String>, Vec<String>);
 
-/// Returns a control's findings as (member ids, resource id).
+/// Returns a control's findings as (member ids, resource ids).
 fn findings_of(evaluation: &Evaluation<'_, '_>, id: &str) -> Vec<Named> {
     let control = evaluation.controls.iter().find(|control| control.definition.id == id).unwrap();
     evaluation.findings[control.findings.clone()]
@@ -73,13 +73,18 @@ fn findings_of(evaluation: &Evaluation<'_, '_>, id: &str) -> Vec<Named> {
         .map(|finding| {
             let view = evaluation.view(finding);
             let members = view.members.iter().map(|member| member.id.to_owned()).collect();
-            (members, view.resource.map(|resource| resource.id.into_owned()))
+            (members, view.resources.into_iter().map(|resource| resource.id.into_owned()).collect())
         })
         .collect()
 }
 
 fn finding(members: &[&str], resource: Option<&str>) -> Named {
-    (members.iter().map(|member| (*member).to_owned()).collect(), resource.map(str::to_owned))
+    finding_on(members, resource.as_slice())
+}
+
+fn finding_on(members: &[&str], resources: &[&str]) -> Named {
+    let owned = |values: &[&str]| values.iter().map(|value| (*value).to_owned()).collect();
+    (owned(members), owned(resources))
 }
 
 #[test]
@@ -194,7 +199,7 @@ fn exemptions_mute_expire_and_go_unused() {
             .filter_map(|finding| {
                 let view = evaluation.view(finding);
                 let exemption = view.exemption?;
-                Some((view.resource.map(|resource| resource.name.to_owned()), exemption.label))
+                Some((view.resources.first().map(|resource| resource.name.to_owned()), exemption.label))
             })
             .collect();
         let by_bot = "deploy-bot-releases".to_owned();
