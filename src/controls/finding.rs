@@ -126,7 +126,9 @@ impl Evidence {
             return self.resource(resolution).into_iter().collect();
         };
         let mut resources: Vec<Resource> = Vec::with_capacity(anomalies.len());
-        for resource in anomalies.iter().filter_map(|&position| anomaly(resolution, position).and_then(anomaly_resource)) {
+        for resource in
+            anomalies.iter().filter_map(|&position| anomaly(resolution, position).and_then(anomaly_resource))
+        {
             // The anomalies come in resource order: the same resource's follow each other.
             if resources.last() != Some(&resource) {
                 resources.push(resource);

@@ -523,7 +523,9 @@ fn member_anomalies_words(resolution: &Resolution<'_>, member: MemberIx, anomali
         role,
         paths,
         detail: member_anomalies_detail(resolution, member, found.first().copied(), &projects),
-        remediation: format!("For each project listed (`{{project_id}}` its id, `{{cloud_id}}` its cloud's): {template}"),
+        remediation: format!(
+            "For each project listed (`{{project_id}}` its id, `{{cloud_id}}` its cloud's): {template}"
+        ),
     }
 }
 

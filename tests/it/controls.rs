@@ -213,6 +213,42 @@ fn exemptions_mute_expire_and_go_unused() {
     });
 }
 
+const PER_MEMBER: &str = "fixtures/controls/per-member-anomalies";
+
+#[test]
+fn a_per_project_anomaly_control_finds_each_member_once_with_every_project() {
+    let organization = load(&format!("{PER_MEMBER}/org.json"));
+    let exemptions = format!("{PER_MEMBER}/exemptions.yaml");
+    with_evaluation(&organization, true, None, Some(&exemptions), |evaluation| {
+        let capped = findings_of(evaluation, "anomaly-project-role-capped");
+        let unmuted = finding_on(&["usr_rita"], &["prj_api", "prj_batch", "prj_ml", "prj_ops"]);
+        assert_eq!(capped, [unmuted, finding_on(&["usr_rita"], &["prj_web"])], "web muted apart, etl not capped");
+        let control = evaluation.controls.iter().find(|control| control.definition.id == "anomaly-project-role-capped");
+        let control = control.unwrap();
+        assert_eq!((control.unmuted, control.muted), (1, 1));
+        let first = evaluation.view(&evaluation.findings[control.findings.start]);
+        assert!(!first.muted && first.detail.contains("on 4 projects") && first.detail.ends_with("`ml` and 1 more"));
+        assert_eq!(first.paths.len(), 8, "each project's grant and cap: {:?}", first.paths);
+        assert_eq!(evaluation.exemption_states[0], permaudit::controls::ExemptionState::Active { matched: 1 });
+        let orphans = findings_of(evaluation, "anomaly-orphan-project-grant");
+        assert_eq!(orphans, [finding_on(&["usr_rita"], &["prj_lab", "prj_notes"])], "notes once for its two grants");
+    });
+}
+
+#[test]
+fn golden_files_for_a_member_with_many_projects() {
+    let org = repo_path(&format!("{PER_MEMBER}/org.json"));
+    let exemptions = repo_path(&format!("{PER_MEMBER}/exemptions.yaml"));
+    let base = ["--org", org.to_str().unwrap(), "--exemptions", exemptions.to_str().unwrap(), "--today", "2026-12-01"];
+    for (format, name) in
+        [("text", "check.txt"), ("json", "check.json"), ("csv", "check.csv"), ("junit", "check.junit.xml")]
+    {
+        let output = check(&[&base[..], &["--format", format]].concat());
+        assert_eq!(output.status.code(), Some(0), "{format}: {}", stderr(&output));
+        assert_golden(&format!("{PER_MEMBER}/golden/{name}"), &output.stdout);
+    }
+}
+
 #[test]
 fn an_exemption_mutes_through_its_last_day() {
     let args = ["--today", "2026-11-30", "--format", "json"];

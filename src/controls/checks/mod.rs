@@ -83,7 +83,8 @@ pub fn run(inputs: &Inputs<'_, '_>, definitions: &[ControlDefinition]) -> Vec<Ve
 /// Returns one member's anomalies of one kind as one piece of evidence, in project order (the order of
 /// the anomalies for one project kept).
 fn member_anomalies(resolution: &Resolution<'_>, member: MemberIx, mut anomalies: Vec<u32>) -> Evidence {
-    anomalies.sort_by_key(|&position| resolution.anomalies.get(position as usize).and_then(|anomaly| anomaly.project()));
+    anomalies
+        .sort_by_key(|&position| resolution.anomalies.get(position as usize).and_then(|anomaly| anomaly.project()));
     Evidence::MemberAnomalies { member, anomalies }
 }
 
