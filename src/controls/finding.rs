@@ -116,9 +116,7 @@ impl Evidence {
             Evidence::Exemption(position) => Some(Resource::Exemption(*position)),
         }
     }
-}
 
-impl Evidence {
     /// Returns every resource the finding is about, each once, in output order: its one resource, or
     /// the resources of a member's anomalies.
     pub fn resources(&self, resolution: &Resolution<'_>) -> Vec<Resource> {
