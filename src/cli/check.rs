@@ -37,7 +37,7 @@ Exit codes:
 pub enum CheckFormat {
     /// A table of the controls, then the failures grouped by control.
     Text,
-    /// The findings document, format permaudit-findings/1.
+    /// The findings document, format permaudit-findings/2.
     Json,
     /// One row per finding, format permaudit-csv/1.
     Csv,

@@ -246,6 +246,12 @@ impl CatalogControl {
     }
 }
 
+/// Returns true for the anomaly kinds found once per project a member holds a grant on: their controls
+/// report one finding per member, listing every such project, rather than one per project.
+pub fn grouped_by_member(kind: AnomalyKind) -> bool {
+    matches!(kind, AnomalyKind::ProjectRoleCapped | AnomalyKind::OrphanProjectGrant)
+}
+
 /// Returns the fix of each anomaly kind; `{cloud_id}` and `{project_id}` take the finding's ids.
 fn anomaly_remediation(kind: AnomalyKind) -> &'static str {
     match kind {

@@ -13,6 +13,7 @@ use crate::resolve::Resolution;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 /// A control's outcome.
@@ -128,10 +129,9 @@ pub fn evaluate<'r, 'a>(request: Request<'r, 'a>) -> Evaluation<'r, 'a> {
     for (control, items) in evidence.iter_mut().enumerate() {
         let start = findings.len();
         // A few dozen controls at most: positions fit in u16.
-        let mut found: Vec<Finding> =
+        let found: Vec<Finding> =
             items.drain(..).map(|evidence| Finding { control: control as u16, evidence, muted_by: None }).collect();
-        mute(&request, &definitions[control], &mut found, &mut matched);
-        findings.extend(found);
+        findings.extend(mute(&request, &definitions[control], found, &mut matched));
         ranges.push(start..findings.len());
     }
     let states = exemption_states(&request, &matched);
@@ -155,8 +155,15 @@ pub fn evaluate<'r, 'a>(request: Request<'r, 'a>) -> Evaluation<'r, 'a> {
 }
 
 /// Marks each of a control's findings with the first exemption in force that covers it, and counts
-/// what each exemption matched.
-fn mute(request: &Request<'_, '_>, definition: &ControlDefinition, found: &mut [Finding], matched: &mut [usize]) {
+/// what each exemption matched. A finding of a member's anomalies is matched resource by resource and
+/// split: the resources no exemption covers stay in one unmuted finding, and those an exemption covers
+/// make one finding muted by it.
+fn mute(
+    request: &Request<'_, '_>,
+    definition: &ControlDefinition,
+    found: Vec<Finding>,
+    matched: &mut [usize],
+) -> Vec<Finding> {
     let candidates: Vec<(usize, &Exemption)> = request
         .exemptions
         .list
@@ -165,20 +172,44 @@ fn mute(request: &Request<'_, '_>, definition: &ControlDefinition, found: &mut [
         .filter(|(_, exemption)| exemption.control == definition.id && !exemption.is_expired(request.today))
         .collect();
     if candidates.is_empty() {
-        return;
+        return found;
     }
     let (resolution, originals) = (request.resolution, request.originals);
-    found.par_iter_mut().for_each(|finding| {
-        let covering =
-            candidates.iter().find(|(_, exemption)| covers(resolution, originals, exemption, &finding.evidence));
-        // Positions fit in u32: an exemptions file holds far fewer entries.
-        finding.muted_by = covering.map(|&(position, _)| position as u32);
-    });
-    for finding in found.iter() {
+    // Positions fit in u32: an exemptions file holds far fewer entries.
+    let covering = |evidence: &Evidence| {
+        let covering = candidates.iter().find(|(_, exemption)| covers(resolution, originals, exemption, evidence));
+        covering.map(|&(position, _)| position as u32)
+    };
+    let parts: Vec<Vec<Finding>> = found.into_par_iter().map(|finding| split(finding, &covering)).collect();
+    let muted: Vec<Finding> = parts.into_iter().flatten().collect();
+    for finding in &muted {
         if let Some(position) = finding.muted_by {
             matched[position as usize] += 1;
         }
     }
+    muted
+}
+
+/// Returns a finding marked with the exemption that covers it; a finding of a member's anomalies,
+/// one finding per exemption that covers some of its anomalies, after the part none covers.
+fn split(finding: Finding, covering: &(impl Fn(&Evidence) -> Option<u32> + Sync)) -> Vec<Finding> {
+    let Finding { control, evidence, .. } = finding;
+    let Evidence::MemberAnomalies { member, anomalies } = evidence else {
+        let muted_by = covering(&evidence);
+        return vec![Finding { control, evidence, muted_by }];
+    };
+    let mut parts: BTreeMap<Option<u32>, Vec<u32>> = BTreeMap::new();
+    for position in anomalies {
+        parts.entry(covering(&Evidence::Anomaly(position))).or_default().push(position);
+    }
+    parts
+        .into_iter()
+        .map(|(muted_by, anomalies)| Finding {
+            control,
+            evidence: Evidence::MemberAnomalies { member, anomalies },
+            muted_by,
+        })
+        .collect()
 }
 
 /// Returns true when `exemption` covers the finding's members and resource, as their original records

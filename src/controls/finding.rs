@@ -29,6 +29,10 @@ pub enum Evidence {
     CloudOwners { cloud: CloudIx, owners: Vec<MemberIx> },
     /// An anomaly of the resolution, by position in its list.
     Anomaly(u32),
+    /// Every anomaly of one per-entry kind about one member, by position in the resolution's list, in
+    /// resource order: one finding per member instead of one per entry (a subset of them when
+    /// exemptions mute some of the member's resources and not others).
+    MemberAnomalies { member: MemberIx, anomalies: Vec<u32> },
     /// An exemption, by position in its file (expired, or matching nothing).
     Exemption(u32),
 }
@@ -91,7 +95,8 @@ impl Evidence {
             | Evidence::ImplicitOwner { member, .. }
             | Evidence::DirectGrants { member, .. }
             | Evidence::ForeignEmail { member }
-            | Evidence::StaleMember { member } => std::slice::from_ref(member),
+            | Evidence::StaleMember { member }
+            | Evidence::MemberAnomalies { member, .. } => std::slice::from_ref(member),
             Evidence::Anomaly(position) => anomaly(resolution, *position).map_or(&[], Anomaly::members),
             Evidence::NoOwner { .. } | Evidence::Exemption(_) => &[],
         }
@@ -105,11 +110,29 @@ impl Evidence {
             | Evidence::ImplicitOwner { entry, .. }
             | Evidence::DirectGrants { entry, .. }
             | Evidence::NoOwner { entry } => Some(entry_resource(*entry)),
-            Evidence::ForeignEmail { .. } | Evidence::StaleMember { .. } => None,
+            Evidence::ForeignEmail { .. } | Evidence::StaleMember { .. } | Evidence::MemberAnomalies { .. } => None,
             Evidence::CloudOwners { cloud, .. } => Some(Resource::Cloud(*cloud)),
             Evidence::Anomaly(position) => anomaly(resolution, *position).and_then(anomaly_resource),
             Evidence::Exemption(position) => Some(Resource::Exemption(*position)),
         }
+    }
+
+    /// Returns every resource the finding is about, each once, in output order: its one resource, or
+    /// the resources of a member's anomalies.
+    pub fn resources(&self, resolution: &Resolution<'_>) -> Vec<Resource> {
+        let Evidence::MemberAnomalies { anomalies, .. } = self else {
+            return self.resource(resolution).into_iter().collect();
+        };
+        let mut resources: Vec<Resource> = Vec::with_capacity(anomalies.len());
+        for resource in
+            anomalies.iter().filter_map(|&position| anomaly(resolution, position).and_then(anomaly_resource))
+        {
+            // The anomalies come in resource order: the same resource's follow each other.
+            if resources.last() != Some(&resource) {
+                resources.push(resource);
+            }
+        }
+        resources
     }
 }
 

@@ -10,7 +10,7 @@ use super::finding::{anomaly, Evidence, Finding, FindingStatus, Resource};
 use crate::model::{GroupSource, OrgRole, Role, Severity};
 use crate::resolve::{
     describe_base, describe_cap, describe_source, Anomaly, BaseSource, Cap, CloudIx, Entry, GroupIx, MemberAccess,
-    MemberIx, Resolution, Source,
+    MemberIx, ProjectIx, Resolution, Source,
 };
 use serde::Serialize;
 use std::borrow::Cow;
@@ -23,7 +23,7 @@ pub struct MemberRef<'e> {
     pub name: &'e str,
 }
 
-/// The resource a finding is about.
+/// A resource a finding is about.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ResourceRef<'e> {
     #[serde(rename = "type")]
@@ -54,8 +54,11 @@ pub struct FindingView<'e> {
     pub muted: bool,
     pub exemption: Option<ExemptionRef<'e>>,
     pub members: Vec<MemberRef<'e>>,
-    pub resource: Option<ResourceRef<'e>>,
-    /// The effective role on the resource (the org role for a finding about a member as a whole).
+    /// The resources the finding is about, in output order: one, none for a finding about members as a
+    /// whole, or every project of a member's finding of a per-project anomaly.
+    pub resources: Vec<ResourceRef<'e>>,
+    /// The effective role on the resource (the org role for a finding about a member as a whole; for
+    /// several resources, their role when they share one).
     pub role: Option<&'static str>,
     pub paths: Vec<String>,
     pub detail: String,
@@ -76,7 +79,7 @@ impl<'r, 'a: 'r> Evaluation<'r, 'a> {
         let control = self.control_of(finding);
         let resolution = self.resolution;
         let members = finding.evidence.members(resolution).iter().map(|&member| member_ref(resolution, member));
-        let resource = finding.evidence.resource(resolution).map(|resource| self.resource_ref(resource));
+        let resources = finding.evidence.resources(resolution).into_iter().map(|resource| self.resource_ref(resource));
         let words = self.words(finding);
         FindingView {
             control: &control.definition.id,
@@ -93,7 +96,7 @@ impl<'r, 'a: 'r> Evaluation<'r, 'a> {
                 approved_by: &exemption.approved_by,
             }),
             members: members.collect(),
-            resource,
+            resources: resources.collect(),
             role: words.role,
             paths: words.paths,
             detail: words.detail,
@@ -152,6 +155,9 @@ impl<'r, 'a: 'r> Evaluation<'r, 'a> {
             Evidence::NoOwner { entry } => no_owner(resolution, *entry, self.org_owners),
             Evidence::CloudOwners { cloud, owners } => self.cloud_owners(*cloud, owners, template),
             Evidence::Anomaly(position) => anomaly_words(resolution, *position, template),
+            Evidence::MemberAnomalies { member, anomalies } => {
+                member_anomalies_words(resolution, *member, anomalies, template)
+            }
             Evidence::Exemption(position) => self.exemption_words(*position, &control.definition.remediation),
         }
     }
@@ -481,6 +487,73 @@ fn anomaly_words(resolution: &Resolution<'_>, position: u32, template: &str) -> 
         _ => fill(resolution, template, entry),
     };
     Words { role: held.as_ref().map(|held| held.role.as_str()), paths, detail: found.detail(index), remediation }
+}
+
+/// How many projects the sentence of a member's finding names before it counts the rest.
+const NAMED: usize = 3;
+
+/// Returns the words of a member's anomalies of one per-project kind: a sentence naming how many
+/// projects and the first few, each project's paths, and the fix for each. One anomaly reads as it
+/// does alone.
+fn member_anomalies_words(resolution: &Resolution<'_>, member: MemberIx, anomalies: &[u32], template: &str) -> Words {
+    if let [only] = anomalies {
+        return anomaly_words(resolution, *only, template);
+    }
+    let found: Vec<&Anomaly> = anomalies.iter().filter_map(|&position| anomaly(resolution, position)).collect();
+    let mut projects: Vec<ProjectIx> = found.iter().filter_map(|anomaly| anomaly.project()).collect();
+    projects.dedup();
+    let mut paths = Vec::new();
+    let mut roles = Vec::new();
+    for &project in &projects {
+        let label = entry_label(resolution, Entry::Project(project));
+        let held = entry_of(resolution, member, Entry::Project(project));
+        if let Some(held) = &held {
+            roles.push(held.role);
+            paths.extend(all_paths(resolution, held).into_iter().map(|path| format!("{label}: {path}")));
+        }
+        for found in found.iter().filter(|anomaly| anomaly.project() == Some(project)) {
+            if let Anomaly::OrphanProjectGrant { source, .. } = found {
+                paths.push(format!("{label}: {} (dropped)", describe_source(&resolution.index, *source)));
+            }
+        }
+    }
+    let shared = roles.len() == projects.len() && roles.windows(2).all(|pair| pair[0] == pair[1]);
+    let role = roles.first().filter(|_| shared).map(|role| role.as_str());
+    Words {
+        role,
+        paths,
+        detail: member_anomalies_detail(resolution, member, found.first().copied(), &projects),
+        remediation: format!(
+            "For each project listed (`{{project_id}}` its id, `{{cloud_id}}` its cloud's): {template}"
+        ),
+    }
+}
+
+/// Returns the sentence of a member's anomalies: the condition, how many projects, and the first
+/// [`NAMED`] by name.
+fn member_anomalies_detail(
+    resolution: &Resolution<'_>,
+    member: MemberIx,
+    first: Option<&Anomaly>,
+    projects: &[ProjectIx],
+) -> String {
+    let index = &resolution.index;
+    let email = &index.member_record(member).email;
+    let count = crate::plural::count(projects.len(), "project", "projects");
+    let named: Vec<String> =
+        projects.iter().take(NAMED).map(|&project| format!("`{}`", index.project_record(project).name)).collect();
+    let mut names = named.join(", ");
+    if projects.len() > NAMED {
+        names.push_str(&format!(" and {} more", projects.len() - NAMED));
+    }
+    match first {
+        Some(Anomaly::OrphanProjectGrant { .. }) => format!(
+            "`{email}` holds grants on {count} without a role on their clouds, so the grants are dropped: {names}"
+        ),
+        _ => format!(
+            "`{email}` is granted more than `readonly` on {count}, capped to `readonly` by its readonly role on their clouds: {names}"
+        ),
+    }
 }
 
 /// Returns how reports name a member: `alice@example.com (usr_alice)`.

@@ -35,7 +35,7 @@ pub const MEMBERS_CSV: &str = "members.csv";
 pub const REPORT_HTML: &str = "report.html";
 /// The offboarding plan of a one-person report, one row per step.
 pub const REVOCATION_CSV: &str = "revocation-plan.csv";
-/// The controls' findings, `permaudit-findings/1`.
+/// The controls' findings, `permaudit-findings/2`.
 pub const FINDINGS_JSON: &str = "findings.json";
 /// One row per finding of the controls.
 pub const FINDINGS_CSV: &str = "findings.csv";

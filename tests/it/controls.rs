@@ -62,10 +62,10 @@ fn status_of(evaluation: &Evaluation<'_, '_>, id: &str) -> Status {
     found.unwrap_or_else(|| panic!("no control {id}")).status
 }
 
-/// A finding as its member ids and its resource id.
-type Named = (Vec<String>, Option<String>);
+/// A finding as its member ids and its resource ids.
+type Named = (Vec<String>, Vec<String>);
 
-/// Returns a control's findings as (member ids, resource id).
+/// Returns a control's findings as (member ids, resource ids).
 fn findings_of(evaluation: &Evaluation<'_, '_>, id: &str) -> Vec<Named> {
     let control = evaluation.controls.iter().find(|control| control.definition.id == id).unwrap();
     evaluation.findings[control.findings.clone()]
@@ -73,13 +73,18 @@ fn findings_of(evaluation: &Evaluation<'_, '_>, id: &str) -> Vec<Named> {
         .map(|finding| {
             let view = evaluation.view(finding);
             let members = view.members.iter().map(|member| member.id.to_owned()).collect();
-            (members, view.resource.map(|resource| resource.id.into_owned()))
+            (members, view.resources.into_iter().map(|resource| resource.id.into_owned()).collect())
         })
         .collect()
 }
 
 fn finding(members: &[&str], resource: Option<&str>) -> Named {
-    (members.iter().map(|member| (*member).to_owned()).collect(), resource.map(str::to_owned))
+    finding_on(members, resource.as_slice())
+}
+
+fn finding_on(members: &[&str], resources: &[&str]) -> Named {
+    let owned = |values: &[&str]| values.iter().map(|value| (*value).to_owned()).collect();
+    (owned(members), owned(resources))
 }
 
 #[test]
@@ -194,7 +199,7 @@ fn exemptions_mute_expire_and_go_unused() {
             .filter_map(|finding| {
                 let view = evaluation.view(finding);
                 let exemption = view.exemption?;
-                Some((view.resource.map(|resource| resource.name.to_owned()), exemption.label))
+                Some((view.resources.first().map(|resource| resource.name.to_owned()), exemption.label))
             })
             .collect();
         let by_bot = "deploy-bot-releases".to_owned();
@@ -206,6 +211,42 @@ fn exemptions_mute_expire_and_go_unused() {
         assert_eq!(findings_of(evaluation, "exemption-unused"), vec![finding(&[], Some("exemption 4"))]);
         assert_eq!(status_of(evaluation, "exemption-unused"), Status::Info);
     });
+}
+
+const PER_MEMBER: &str = "fixtures/controls/per-member-anomalies";
+
+#[test]
+fn a_per_project_anomaly_control_finds_each_member_once_with_every_project() {
+    let organization = load(&format!("{PER_MEMBER}/org.json"));
+    let exemptions = format!("{PER_MEMBER}/exemptions.yaml");
+    with_evaluation(&organization, true, None, Some(&exemptions), |evaluation| {
+        let capped = findings_of(evaluation, "anomaly-project-role-capped");
+        let unmuted = finding_on(&["usr_rita"], &["prj_api", "prj_batch", "prj_ml", "prj_ops"]);
+        assert_eq!(capped, [unmuted, finding_on(&["usr_rita"], &["prj_web"])], "web muted apart, etl not capped");
+        let control = evaluation.controls.iter().find(|control| control.definition.id == "anomaly-project-role-capped");
+        let control = control.unwrap();
+        assert_eq!((control.unmuted, control.muted), (1, 1));
+        let first = evaluation.view(&evaluation.findings[control.findings.start]);
+        assert!(!first.muted && first.detail.contains("on 4 projects") && first.detail.ends_with("`ml` and 1 more"));
+        assert_eq!(first.paths.len(), 8, "each project's grant and cap: {:?}", first.paths);
+        assert_eq!(evaluation.exemption_states[0], permaudit::controls::ExemptionState::Active { matched: 1 });
+        let orphans = findings_of(evaluation, "anomaly-orphan-project-grant");
+        assert_eq!(orphans, [finding_on(&["usr_rita"], &["prj_lab", "prj_notes"])], "notes once for its two grants");
+    });
+}
+
+#[test]
+fn golden_files_for_a_member_with_many_projects() {
+    let org = repo_path(&format!("{PER_MEMBER}/org.json"));
+    let exemptions = repo_path(&format!("{PER_MEMBER}/exemptions.yaml"));
+    let base = ["--org", org.to_str().unwrap(), "--exemptions", exemptions.to_str().unwrap(), "--today", "2026-12-01"];
+    for (format, name) in
+        [("text", "check.txt"), ("json", "check.json"), ("csv", "check.csv"), ("junit", "check.junit.xml")]
+    {
+        let output = check(&[&base[..], &["--format", format]].concat());
+        assert_eq!(output.status.code(), Some(0), "{format}: {}", stderr(&output));
+        assert_golden(&format!("{PER_MEMBER}/golden/{name}"), &output.stdout);
+    }
 }
 
 #[test]

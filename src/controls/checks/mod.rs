@@ -1,21 +1,23 @@
 //! The checks behind the controls: pure functions over one resolution that return evidence, in one
 //! parallel pass over the members (service accounts, emails, direct grants, staleness, resource rules),
-//! one pass over the entries (owners of each resource) and one over the anomalies.
+//! one pass over the entries (owners of each resource) and one over the anomalies, whose per-project kinds
+//! are gathered per member.
 
 mod members;
 mod owners;
 mod rules;
 
-use super::catalog::{Builtin, CatalogControl};
+use super::catalog::{grouped_by_member, Builtin, CatalogControl};
 use super::definition::{ControlDefinition, ControlKind};
 use super::finding::Evidence;
 use super::originals::Originals;
 use super::policy::Policy;
-use crate::resolve::{AnomalyKind, MemberAccess, Resolution};
+use crate::resolve::{AnomalyKind, MemberAccess, MemberIx, Resolution};
 use chrono::NaiveDate;
 pub use members::joined_on;
 use rayon::prelude::*;
 use rules::CompiledRule;
+use std::collections::BTreeMap;
 
 /// What the checks read: the resolution, the policy, the date staleness is measured to, and the
 /// records the policy's patterns are matched against.
@@ -61,13 +63,29 @@ pub fn run(inputs: &Inputs<'_, '_>, definitions: &[ControlDefinition]) -> Vec<Ve
             evidence[usize::from(control)].extend(owners.over_limit(inputs.policy.max_owners_per_cloud));
         }
     }
+    let mut grouped: BTreeMap<(u16, MemberIx), Vec<u32>> = BTreeMap::new();
     for (position, anomaly) in inputs.resolution.anomalies.iter().enumerate() {
-        if let Some(control) = targets.anomalies[kind_position(anomaly.kind())] {
-            // Positions fit in u32, as every index of the engine does.
-            evidence[usize::from(control)].push(Evidence::Anomaly(position as u32));
+        let kind = anomaly.kind();
+        let Some(control) = targets.anomalies[kind_position(kind)] else { continue };
+        // Positions fit in u32, as every index of the engine does.
+        let position = position as u32;
+        match anomaly.members() {
+            [member] if grouped_by_member(kind) => grouped.entry((control, *member)).or_default().push(position),
+            _ => evidence[usize::from(control)].push(Evidence::Anomaly(position)),
         }
     }
+    for ((control, member), anomalies) in grouped {
+        evidence[usize::from(control)].push(member_anomalies(inputs.resolution, member, anomalies));
+    }
     evidence
+}
+
+/// Returns one member's anomalies of one kind as one piece of evidence, in project order (the order of
+/// the anomalies for one project kept).
+fn member_anomalies(resolution: &Resolution<'_>, member: MemberIx, mut anomalies: Vec<u32>) -> Evidence {
+    anomalies
+        .sort_by_key(|&position| resolution.anomalies.get(position as usize).and_then(|anomaly| anomaly.project()));
+    Evidence::MemberAnomalies { member, anomalies }
 }
 
 /// Returns everything the per-member checks find about one member, tagged with its control.

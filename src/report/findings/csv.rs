@@ -1,15 +1,19 @@
 //! The findings CSV: one row per finding, with its control, severity, status, exemption, members,
-//! resource, role, paths and remediation. RFC 4180, comma, UTF-8, formula-safe, format `permaudit-csv/1`
-//! like the other CSV reports.
+//! resources (their count, then their ids and names joined with `; `), role, paths and remediation.
+//! RFC 4180, comma, UTF-8, formula-safe, format `permaudit-csv/2`.
 
 use super::render_chunks;
 use crate::controls::{Evaluation, FindingView};
-use crate::report::csv::{neutralise, render, CSV_FORMAT};
+use crate::report::csv::{neutralise, render};
 use std::borrow::Cow;
 use std::io::{self, Write};
 
+/// The format version of the findings CSV, in its first column: `2` since one finding may name several
+/// resources (`resource_count`, `resource_ids`, `resource_names`).
+pub const FINDINGS_CSV_FORMAT: &str = "permaudit-csv/2";
+
 /// The columns of the findings CSV, in order.
-pub const FINDING_COLUMNS: [&str; 23] = [
+pub const FINDING_COLUMNS: [&str; 24] = [
     "format",
     "organization_id",
     "collected_at",
@@ -27,8 +31,9 @@ pub const FINDING_COLUMNS: [&str; 23] = [
     "member_emails",
     "member_names",
     "resource_type",
-    "resource_id",
-    "resource_name",
+    "resource_count",
+    "resource_ids",
+    "resource_names",
     "role",
     "paths",
     "detail",
@@ -39,7 +44,7 @@ pub const FINDING_COLUMNS: [&str; 23] = [
 pub fn write<W: Write>(mut writer: W, evaluation: &Evaluation<'_, '_>) -> io::Result<()> {
     let today = evaluation.today.to_string();
     let head = [
-        CSV_FORMAT,
+        FINDINGS_CSV_FORMAT,
         &neutralise(evaluation.resolution.organization_id()),
         &neutralise(&evaluation.collection.collected_at),
         &today,
@@ -65,10 +70,12 @@ pub fn write<W: Write>(mut writer: W, evaluation: &Evaluation<'_, '_>) -> io::Re
 }
 
 /// Returns one finding's cells, every value from the data neutralised.
-fn row<'v>(head: &'v [String; 4], view: &'v FindingView<'_>) -> [Cow<'v, str>; 23] {
+fn row<'v>(head: &'v [String; 4], view: &'v FindingView<'_>) -> [Cow<'v, str>; 24] {
     let joined = |values: Vec<&str>| Cow::Owned(neutralise(&values.join("; ")).into_owned());
     let exemption = view.exemption.as_ref();
-    let resource = view.resource.as_ref();
+    let resources = &view.resources;
+    let mut kinds: Vec<&str> = resources.iter().map(|resource| resource.kind).collect();
+    kinds.dedup();
     [
         Cow::Borrowed(head[0].as_str()),
         Cow::Borrowed(head[1].as_str()),
@@ -86,9 +93,10 @@ fn row<'v>(head: &'v [String; 4], view: &'v FindingView<'_>) -> [Cow<'v, str>; 2
         joined(view.members.iter().map(|member| member.id).collect()),
         joined(view.members.iter().map(|member| member.email).collect()),
         joined(view.members.iter().map(|member| member.name).collect()),
-        Cow::Borrowed(resource.map_or("", |resource| resource.kind)),
-        neutralise(resource.map_or("", |resource| &resource.id)),
-        neutralise(resource.map_or("", |resource| resource.name)),
+        Cow::Owned(kinds.join("; ")),
+        Cow::Owned(resources.len().to_string()),
+        joined(resources.iter().map(|resource| resource.id.as_ref()).collect()),
+        joined(resources.iter().map(|resource| resource.name).collect()),
         Cow::Borrowed(view.role.unwrap_or("")),
         joined(view.paths.iter().map(String::as_str).collect()),
         neutralise(&view.detail),

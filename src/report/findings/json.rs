@@ -1,6 +1,6 @@
-//! `findings.json`: the whole evaluation as one JSON document of format `permaudit-findings/1`: the
+//! `findings.json`: the whole evaluation as one JSON document of format `permaudit-findings/2`: the
 //! collection, the day it was evaluated on, every control with its status, every exemption with what
-//! became of it, and every finding with its members, resource, role, paths and remediation.
+//! became of it, and every finding with its members, resources, role, paths and remediation.
 
 use super::{render_chunks, render_views, state_name};
 use crate::compat::pyjson::PythonFormatter;
@@ -11,7 +11,7 @@ use serde::Serialize;
 use std::io::{self, Write};
 
 /// The format version of `findings.json`.
-pub const FINDINGS_FORMAT: &str = "permaudit-findings/1";
+pub const FINDINGS_FORMAT: &str = "permaudit-findings/2";
 
 /// The counts a reader wants first.
 #[derive(Serialize)]

@@ -1,4 +1,4 @@
-//! The renderings of an evaluation of the controls: `findings.json` (format `permaudit-findings/1`),
+//! The renderings of an evaluation of the controls: `findings.json` (format `permaudit-findings/2`),
 //! the findings CSV, JUnit XML for CI systems, the text of `permaudit check`, and the Controls section
 //! of `report.html` (`docs/controls.md` documents each format); and the directory of `check --out-dir`,
 //! which holds the three files with their manifest.

@@ -136,6 +136,6 @@ fn findings_chart(findings: &FindingTally) -> Chart {
     let bars = findings.kinds().map(|(kind, count)| Bar { label: kind.to_owned(), values: vec![count] }).collect();
     let series = vec![Series { name: "findings", class: "s-finding" }];
     let title = "Findings by control".to_owned();
-    let caption = "Findings of the policy controls, by control.".to_owned();
+    let caption = "Findings no exemption mutes, by control; per-project anomalies count once per member.".to_owned();
     chart(BarChart { id: "chart-findings", title, series, bars }, caption)
 }
