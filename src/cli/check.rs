@@ -172,7 +172,7 @@ fn write_output(
 /// Returns the exit code of an evaluation: 3 when the collection is incomplete, else 4 when a finding
 /// no exemption mutes reaches the threshold, else 0.
 pub fn exit_code(evaluation: &Evaluation<'_, '_>, fail_on: FailOn) -> u8 {
-    if !evaluation.collection.complete {
+    if !evaluation.request.collection.complete {
         EXIT_INCOMPLETE
     } else if evaluation.fails_at(fail_on.into()) {
         EXIT_FINDINGS

@@ -72,12 +72,8 @@ pub enum ExemptionState {
 
 /// The result of running the controls.
 pub struct Evaluation<'r, 'a> {
-    pub resolution: &'r Resolution<'a>,
-    pub collection: &'r Collection,
-    pub policy: &'r Policy,
-    pub exemptions: &'r Exemptions,
-    /// The day exemptions expire and members go stale relative to.
-    pub today: NaiveDate,
+    /// What was evaluated.
+    pub request: Request<'r, 'a>,
     pub controls: Vec<ControlResult>,
     /// Every finding, grouped by control in control order.
     pub findings: Vec<Finding>,
@@ -95,17 +91,19 @@ impl<'r, 'a> Evaluation<'r, 'a> {
         for (control, definition) in self.controls.iter_mut().zip(definitions(policy)) {
             control.definition.title = definition.title;
         }
-        self.policy = policy;
-        self.exemptions = exemptions;
+        self.request.policy = policy;
+        self.request.exemptions = exemptions;
     }
 }
 
 /// What one evaluation reads.
+#[derive(Clone, Copy)]
 pub struct Request<'r, 'a> {
     pub resolution: &'r Resolution<'a>,
     pub collection: &'r Collection,
     pub policy: &'r Policy,
     pub exemptions: &'r Exemptions,
+    /// The day exemptions expire and members go stale relative to.
     pub today: NaiveDate,
     /// The records the patterns of the policy and the exemptions are matched against: the
     /// organization's own, or the originals of a redacted one.
@@ -142,11 +140,7 @@ pub fn evaluate<'r, 'a>(request: Request<'r, 'a>) -> Evaluation<'r, 'a> {
         .map(|(definition, range)| control_result(request.collection, definition, range, &findings))
         .collect();
     Evaluation {
-        resolution: request.resolution,
-        collection: request.collection,
-        policy: request.policy,
-        exemptions: request.exemptions,
-        today: request.today,
+        request,
         controls,
         findings,
         exemption_states: states,
@@ -332,7 +326,7 @@ impl Evaluation<'_, '_> {
 
     /// Returns the exemption that mutes a finding, if one does.
     pub fn exemption_of(&self, finding: &Finding) -> Option<&Exemption> {
-        finding.muted_by.and_then(|position| self.exemptions.list.get(position as usize))
+        finding.muted_by.and_then(|position| self.request.exemptions.list.get(position as usize))
     }
 
     /// Returns how many findings no exemption mutes, and how many are muted.

@@ -77,7 +77,7 @@ impl<'r, 'a: 'r> Evaluation<'r, 'a> {
     /// Returns a finding in words.
     pub fn view<'e>(&'e self, finding: &'e Finding) -> FindingView<'e> {
         let control = self.control_of(finding);
-        let resolution = self.resolution;
+        let resolution = self.request.resolution;
         let members = finding.evidence.members(resolution).iter().map(|&member| member_ref(resolution, member));
         let resources = finding.evidence.resources(resolution).into_iter().map(|resource| self.resource_ref(resource));
         let words = self.words(finding);
@@ -105,11 +105,13 @@ impl<'r, 'a: 'r> Evaluation<'r, 'a> {
     }
 
     fn resource_ref(&self, resource: Resource) -> ResourceRef<'r> {
-        let index = &self.resolution.index;
+        let index = &self.request.resolution.index;
         match resource {
-            Resource::Organization => {
-                ResourceRef { kind: "organization", id: Cow::Borrowed(self.resolution.organization_id()), name: "" }
-            }
+            Resource::Organization => ResourceRef {
+                kind: "organization",
+                id: Cow::Borrowed(self.request.resolution.organization_id()),
+                name: "",
+            },
             Resource::Cloud(cloud) => {
                 let record = index.cloud_record(cloud);
                 ResourceRef { kind: "cloud", id: Cow::Borrowed(record.id.as_str()), name: &record.name }
@@ -123,7 +125,7 @@ impl<'r, 'a: 'r> Evaluation<'r, 'a> {
                 ResourceRef { kind: "group", id: Cow::Borrowed(record.id.as_str()), name: &record.name }
             }
             Resource::Exemption(position) => {
-                let exemption = &self.exemptions.list[position as usize];
+                let exemption = &self.request.exemptions.list[position as usize];
                 ResourceRef { kind: "exemption", id: Cow::Owned(exemption.label()), name: "" }
             }
             Resource::Unknown(subject) => {
@@ -133,7 +135,7 @@ impl<'r, 'a: 'r> Evaluation<'r, 'a> {
     }
 
     fn words(&self, finding: &Finding) -> Words {
-        let resolution = self.resolution;
+        let resolution = self.request.resolution;
         let control = self.control_of(finding);
         let template = &control.definition.remediation;
         match &finding.evidence {
@@ -163,8 +165,8 @@ impl<'r, 'a: 'r> Evaluation<'r, 'a> {
     }
 
     fn org_owners(&self, owners: &[MemberIx], template: &str) -> Words {
-        let resolution = self.resolution;
-        let bounds = self.policy.org_owners;
+        let resolution = self.request.resolution;
+        let bounds = self.request.policy.org_owners;
         let paths = owners.iter().map(|&member| owner_path(resolution, member)).collect();
         let side = if (owners.len() as u64) < u64::from(bounds.min) { "fewer" } else { "more" };
         Words {
@@ -181,35 +183,36 @@ impl<'r, 'a: 'r> Evaluation<'r, 'a> {
     }
 
     fn foreign_email(&self, member: MemberIx, template: &str) -> Words {
-        let record = self.resolution.index.member_record(member);
-        let domains: Vec<&str> = self.policy.allowed_email_domains.iter().map(|pattern| pattern.as_str()).collect();
+        let record = self.request.resolution.index.member_record(member);
+        let domains: Vec<&str> =
+            self.request.policy.allowed_email_domains.iter().map(|pattern| pattern.as_str()).collect();
         let detail = format!("`{}` is not an address of the allowed domains ({})", record.email, domains.join(", "));
         self.member_words(member, detail, template)
     }
 
     fn stale_member(&self, member: MemberIx, template: &str) -> Words {
-        let record = self.resolution.index.member_record(member);
+        let record = self.request.resolution.index.member_record(member);
         let joined = joined_on(&record.created_at);
-        let days = joined.map_or(0, |joined| (self.today - joined).num_days());
+        let days = joined.map_or(0, |joined| (self.request.today - joined).num_days());
         let detail = format!(
             "`{}` joined on {} ({days} days before {}) and has a base role but no access to any cloud",
             record.email,
             joined.map_or_else(String::new, |joined| joined.to_string()),
-            self.today
+            self.request.today
         );
         self.member_words(member, detail, template)
     }
 
     /// Returns the words of a finding about a member as a whole: its org role and where it comes from.
     fn member_words(&self, member: MemberIx, detail: String, template: &str) -> Words {
-        let resolution = self.resolution;
+        let resolution = self.request.resolution;
         let access = &resolution.members[member as usize];
         let paths = access.base.iter().map(|&base| format!("org role: {}", describe_base(&resolution.index, base)));
         Words { role: Some(org_role(access)), paths: paths.collect(), detail, remediation: template.to_owned() }
     }
 
     fn cloud_owners(&self, cloud: CloudIx, owners: &[MemberIx], template: &str) -> Words {
-        let resolution = self.resolution;
+        let resolution = self.request.resolution;
         let paths = owners
             .iter()
             .map(|&member| {
@@ -228,14 +231,14 @@ impl<'r, 'a: 'r> Evaluation<'r, 'a> {
                 record.name,
                 record.id,
                 owners.len(),
-                self.policy.max_owners_per_cloud
+                self.request.policy.max_owners_per_cloud
             ),
             remediation: fill(resolution, template, Some(Entry::Cloud(cloud))),
         }
     }
 
     fn exemption_words(&self, position: u32, remediation: &str) -> Words {
-        let exemption = &self.exemptions.list[position as usize];
+        let exemption = &self.request.exemptions.list[position as usize];
         let scope = [("member", exemption.member.as_ref()), ("resource", exemption.resource.as_ref())]
             .into_iter()
             .filter_map(|(key, pattern)| pattern.map(|pattern| format!("{key} `{}`", pattern.as_str())))

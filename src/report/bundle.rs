@@ -114,7 +114,7 @@ fn render_page(
 
 /// Counts the findings that no exemption mutes, per control and per member they name.
 fn finding_tally(evaluation: &Evaluation<'_, '_>) -> FindingTally {
-    let resolution = evaluation.resolution;
+    let resolution = evaluation.request.resolution;
     let mut tally = FindingTally::default();
     for finding in evaluation.findings.iter().filter(|finding| finding.muted_by.is_none()) {
         let id = &evaluation.control_of(finding).definition.id;

@@ -42,11 +42,11 @@ pub const FINDING_COLUMNS: [&str; 24] = [
 
 /// Writes every finding of the evaluation, rendering rows in parallel chunks.
 pub fn write<W: Write>(mut writer: W, evaluation: &Evaluation<'_, '_>) -> io::Result<()> {
-    let today = evaluation.today.to_string();
+    let today = evaluation.request.today.to_string();
     let head = [
         FINDINGS_CSV_FORMAT,
-        &neutralise(evaluation.resolution.organization_id()),
-        &neutralise(&evaluation.collection.collected_at),
+        &neutralise(evaluation.request.resolution.organization_id()),
+        &neutralise(&evaluation.request.collection.collected_at),
         &today,
     ]
     .map(str::to_owned);

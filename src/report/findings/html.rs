@@ -69,6 +69,6 @@ impl<'e> ControlsSection<'e> {
                 }
             })
             .collect();
-        ControlsSection { evaluated_on: evaluation.today.to_string(), failing, unmuted, muted, controls }
+        ControlsSection { evaluated_on: evaluation.request.today.to_string(), failing, unmuted, muted, controls }
     }
 }

@@ -77,16 +77,16 @@ struct ExemptionEntry<'e> {
 /// Writes the document, pretty-printed with an indent of two spaces, findings rendered in parallel;
 /// it names the snapshot and the permaudit version of `stamp`.
 pub fn write<W: Write>(mut writer: W, evaluation: &Evaluation<'_, '_>, stamp: &Stamp) -> io::Result<()> {
-    let collection = evaluation.collection;
+    let collection = evaluation.request.collection;
     writer.write_all(b"{\n")?;
     field(&mut writer, "format", &FINDINGS_FORMAT)?;
     field(&mut writer, "permaudit_version", &stamp.permaudit_version)?;
     field(&mut writer, "snapshot_sha256", &stamp.snapshot_sha256)?;
-    field(&mut writer, "organization_id", &evaluation.resolution.organization_id())?;
+    field(&mut writer, "organization_id", &evaluation.request.resolution.organization_id())?;
     field(&mut writer, "collected_at", &collection.collected_at)?;
     field(&mut writer, "collection_complete", &collection.complete)?;
     field(&mut writer, "gaps", &collection.gaps)?;
-    field(&mut writer, "evaluated_on", &evaluation.today.to_string())?;
+    field(&mut writer, "evaluated_on", &evaluation.request.today.to_string())?;
     field(&mut writer, "summary", &summary(evaluation))?;
     field(&mut writer, "controls", &controls(evaluation))?;
     field(&mut writer, "exemptions", &exemptions(evaluation))?;
@@ -182,6 +182,7 @@ fn controls<'e>(evaluation: &'e Evaluation<'_, '_>) -> Vec<ControlEntry<'e>> {
 
 fn exemptions<'e>(evaluation: &'e Evaluation<'_, '_>) -> Vec<ExemptionEntry<'e>> {
     evaluation
+        .request
         .exemptions
         .list
         .iter()

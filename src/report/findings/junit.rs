@@ -24,19 +24,19 @@ pub fn write<W: Write>(mut writer: W, evaluation: &Evaluation<'_, '_>) -> io::Re
         "tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\"",
         counts.tests, counts.failures, counts.errors, counts.skipped
     );
-    let organization = evaluation.resolution.organization_id();
+    let organization = evaluation.request.resolution.organization_id();
     let mut out = String::new();
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str(&format!("<testsuites name=\"permaudit check\" {totals}>\n"));
     out.push_str(&format!("  <testsuite name=\"permaudit controls: {}\" {totals}>\n", attribute(organization)));
     out.push_str("    <properties>\n");
-    let collection = evaluation.collection;
+    let collection = evaluation.request.collection;
     let properties = [
         ("format", JUNIT_FORMAT.to_owned()),
         ("organization_id", organization.to_owned()),
         ("collected_at", collection.collected_at.clone()),
         ("collection_complete", collection.complete.to_string()),
-        ("evaluated_on", evaluation.today.to_string()),
+        ("evaluated_on", evaluation.request.today.to_string()),
     ];
     for (name, value) in properties {
         out.push_str(&format!("      <property name=\"{name}\" value=\"{}\"/>\n", attribute(&value)));

@@ -9,14 +9,14 @@ use std::io::{self, Write};
 
 /// Writes the text report.
 pub fn write<W: Write>(mut writer: W, evaluation: &Evaluation<'_, '_>) -> io::Result<()> {
-    let collection = evaluation.collection;
+    let collection = evaluation.request.collection;
     let completeness = if collection.complete { "" } else { " (incomplete)" };
     writeln!(
         writer,
         "permaudit check: organization {}, collected at {}{completeness}, evaluated on {}\n",
-        printable(evaluation.resolution.organization_id()),
+        printable(evaluation.request.resolution.organization_id()),
         printable(&collection.collected_at),
-        evaluation.today
+        evaluation.request.today
     )?;
     write_table(&mut writer, &evaluation.controls)?;
     write_totals(&mut writer, evaluation)?;
