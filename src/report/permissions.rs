@@ -106,14 +106,14 @@ impl<'r, 'a> PermissionsDocument<'r, 'a> {
         owner_views(&self.resolution.index, self.resolution.org_owners().map(|access| access.member))
     }
 
-    fn user_view(&self, access: &'r MemberAccess) -> UserView<'r, 'a> {
-        UserView { resolution: self.resolution, access }
+    fn user_view(&self, access: &'r MemberAccess) -> View<'r, 'a, MemberAccess> {
+        View { resolution: self.resolution, item: access }
     }
 }
 
 impl Serialize for PermissionsDocument<'_, '_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let users: Vec<UserView> = self.users().into_iter().map(|access| self.user_view(access)).collect();
+        let users: Vec<View<MemberAccess>> = self.users().into_iter().map(|access| self.user_view(access)).collect();
         let mut document = serializer.serialize_struct("Permissions", 3)?;
         document.serialize_field("org_owners", &self.owner_views())?;
         document.serialize_field("organization_id", self.resolution.organization_id())?;
@@ -137,26 +137,25 @@ impl Fragments {
             fill(&mut UserWriter { index, out: &mut out, indent, fragments: &empty });
             out
         };
+        // An entry opens with its id and name, then the key of what follows them.
+        let opening = |depth: usize, keys: [&str; 3], id: &str, name: &str| {
+            render(&|writer| {
+                writer.out.push(b'{');
+                writer.string_field(depth, keys[0], id, false);
+                writer.string_field(depth, keys[1], name, false);
+                writer.key(depth, keys[2]);
+            })
+        };
         let clouds = (0..index.clouds.len() as u32)
             .map(|cloud| {
                 let record = index.cloud_record(cloud);
-                render(&|writer| {
-                    writer.out.push(b'{');
-                    writer.string_field(5, "cloud_id", record.id.as_str(), false);
-                    writer.string_field(5, "cloud_name", &record.name, false);
-                    writer.key(5, "projects");
-                })
+                opening(5, ["cloud_id", "cloud_name", "projects"], record.id.as_str(), &record.name)
             })
             .collect();
         let projects = (0..index.projects.len() as u32)
             .map(|project| {
                 let record = index.project_record(project);
-                render(&|writer| {
-                    writer.out.push(b'{');
-                    writer.string_field(7, "project_id", record.id.as_str(), false);
-                    writer.string_field(7, "project_name", &record.name, false);
-                    writer.key(7, "role");
-                })
+                opening(7, ["project_id", "project_name", "role"], record.id.as_str(), &record.name)
             })
             .collect();
         Fragments { clouds, projects }
@@ -164,7 +163,7 @@ impl Fragments {
 }
 
 /// Writes one `users[]` entry straight into bytes: the hot path of large organizations. It produces
-/// exactly what serializing [`UserView`] through [`pyjson`] produces, which the tests check.
+/// exactly what serializing a member's [`View`] through [`pyjson`] produces, which the tests check.
 struct UserWriter<'o, 'r, 'a> {
     index: &'r OrgIndex<'a>,
     out: &'o mut Vec<u8>,
@@ -356,15 +355,23 @@ struct OwnerView<'a> {
     user_id: &'a str,
 }
 
-struct UserView<'r, 'a> {
+/// A member's access, one of its cloud entries or one of its project entries, with the resolution
+/// that names them: serialized as the official CLI prints them.
+struct View<'r, 'a, T> {
     resolution: &'r Resolution<'a>,
-    access: &'r MemberAccess,
+    item: &'r T,
 }
 
-impl Serialize for UserView<'_, '_> {
+impl<'r, 'a, T> View<'r, 'a, T> {
+    fn of<U>(&self, item: &'r U) -> View<'r, 'a, U> {
+        View { resolution: self.resolution, item }
+    }
+}
+
+impl Serialize for View<'_, '_, MemberAccess> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let record = self.resolution.index.member_record(self.access.member);
-        let clouds = self.access.clouds.iter().map(|cloud| CloudView { resolution: self.resolution, cloud });
+        let record = self.resolution.index.member_record(self.item.member);
+        let clouds = self.item.clouds.iter().map(|cloud| self.of(cloud));
         let mut user = serializer.serialize_struct("User", 4)?;
         user.serialize_field("clouds", &Sequence::new(clouds))?;
         user.serialize_field("is_service_account", &record.is_service_account)?;
@@ -374,36 +381,26 @@ impl Serialize for UserView<'_, '_> {
     }
 }
 
-struct CloudView<'r, 'a> {
-    resolution: &'r Resolution<'a>,
-    cloud: &'r CloudAccess,
-}
-
-impl Serialize for CloudView<'_, '_> {
+impl Serialize for View<'_, '_, CloudAccess> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let record = self.resolution.index.cloud_record(self.cloud.cloud);
-        let projects = self.cloud.projects.iter().map(|project| ProjectView { resolution: self.resolution, project });
+        let record = self.resolution.index.cloud_record(self.item.cloud);
+        let projects = self.item.projects.iter().map(|project| self.of(project));
         let mut cloud = serializer.serialize_struct("Cloud", 4)?;
         cloud.serialize_field("cloud_id", &record.id)?;
         cloud.serialize_field("cloud_name", &record.name)?;
         cloud.serialize_field("projects", &Sequence::new(projects))?;
-        cloud.serialize_field("role", &self.cloud.role)?;
+        cloud.serialize_field("role", &self.item.role)?;
         cloud.end()
     }
 }
 
-struct ProjectView<'r, 'a> {
-    resolution: &'r Resolution<'a>,
-    project: &'r ProjectAccess,
-}
-
-impl Serialize for ProjectView<'_, '_> {
+impl Serialize for View<'_, '_, ProjectAccess> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let record = self.resolution.index.project_record(self.project.project);
+        let record = self.resolution.index.project_record(self.item.project);
         let mut project = serializer.serialize_struct("Project", 3)?;
         project.serialize_field("project_id", &record.id)?;
         project.serialize_field("project_name", &record.name)?;
-        project.serialize_field("role", &self.project.role)?;
+        project.serialize_field("role", &self.item.role)?;
         project.end()
     }
 }
