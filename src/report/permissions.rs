@@ -49,48 +49,15 @@ impl<'r, 'a> PermissionsDocument<'r, 'a> {
     /// Writes the document as Python's `json.dumps(doc, indent=indent, sort_keys=True)` does, rendering
     /// users in parallel chunks; the bytes are the same as serializing the document in one piece.
     pub fn write_json<W: Write>(&self, mut writer: W, indent: usize) -> io::Result<()> {
-        let owners: Vec<OwnerView> = self.owner_views();
-        writer.write_all(b"{\n")?;
-        write_spaces(&mut writer, indent)?;
-        writer.write_all(b"\"org_owners\": ")?;
-        pyjson::write(&mut writer, &owners, indent, 1)?;
-        writer.write_all(b",\n")?;
-        write_spaces(&mut writer, indent)?;
-        writer.write_all(b"\"organization_id\": ")?;
-        pyjson::write(&mut writer, self.resolution.organization_id(), indent, 1)?;
-        writer.write_all(b",\n")?;
-        write_spaces(&mut writer, indent)?;
-        writer.write_all(b"\"users\": ")?;
+        write_opening(&mut writer, indent, &self.owner_views(), self.resolution.organization_id())?;
         self.write_users(&mut writer, indent)?;
         writer.write_all(b"\n}")
     }
 
     /// Renders windows of users in parallel chunks while the previous window is being written.
     fn write_users<W: Write>(&self, writer: &mut W, indent: usize) -> io::Result<()> {
-        const CHUNK: usize = 256;
-        const WINDOW: usize = 16;
-        let users = self.users();
-        if users.is_empty() {
-            return writer.write_all(b"[]");
-        }
-        writer.write_all(b"[")?;
         let fragments = Fragments::new(&self.resolution.index, indent);
-        let mut is_first = true;
-        super::parallel::render_and_write(
-            &users,
-            CHUNK,
-            WINDOW,
-            |chunk| Ok(self.render_chunk(chunk, indent, &fragments)),
-            |chunk| {
-                // Every user starts with ",\n"; the very first one drops the comma.
-                let bytes = if is_first { chunk.get(1..).unwrap_or_default() } else { chunk };
-                is_first = false;
-                writer.write_all(bytes)
-            },
-        )?;
-        writer.write_all(b"\n")?;
-        write_spaces(writer, indent)?;
-        writer.write_all(b"]")
+        write_user_list(writer, indent, &self.users(), |chunk| Ok(self.render_chunk(chunk, indent, &fragments)))
     }
 
     fn render_chunk(&self, chunk: &[&MemberAccess], indent: usize, fragments: &Fragments) -> Vec<u8> {
@@ -255,17 +222,7 @@ pub fn write_streamed<W: Write>(engine: &Engine<'_>, mut writer: W, indent: usiz
         let owners: Vec<MemberIx> = members.par_iter().copied().filter(|&member| engine.is_org_owner(member)).collect();
         owner_views(&engine.index, owners.into_iter())
     };
-    writer.write_all(b"{\n")?;
-    write_spaces(&mut writer, indent)?;
-    writer.write_all(b"\"org_owners\": ")?;
-    pyjson::write(&mut writer, &owners, indent, 1)?;
-    writer.write_all(b",\n")?;
-    write_spaces(&mut writer, indent)?;
-    writer.write_all(b"\"organization_id\": ")?;
-    pyjson::write(&mut writer, engine.index.organization.id.as_str(), indent, 1)?;
-    writer.write_all(b",\n")?;
-    write_spaces(&mut writer, indent)?;
-    writer.write_all(b"\"users\": ")?;
+    write_opening(&mut writer, indent, &owners, engine.index.organization.id.as_str())?;
     let counts = Mutex::new(kind_counts(&engine.anomalies));
     write_streamed_users(engine, &members, &mut writer, indent, &counts)?;
     writer.write_all(b"\n}")?;
@@ -281,8 +238,6 @@ fn write_streamed_users<W: Write>(
     indent: usize,
     counts: &Mutex<Vec<usize>>,
 ) -> io::Result<()> {
-    const CHUNK: usize = 256;
-    const WINDOW: usize = 16;
     let fragments = Fragments::new(&engine.index, indent);
     let render = |chunk: &[MemberIx]| -> io::Result<Vec<u8>> {
         let mut buffer = Vec::with_capacity(chunk.len() * 4096);
@@ -299,12 +254,45 @@ fn write_streamed_users<W: Write>(
         counts.iter_mut().zip(found).for_each(|(count, more)| *count += more);
         Ok(buffer)
     };
+    write_user_list(writer, indent, members, render)
+}
+
+/// Writes the document's opening up to the value of `users`: the org owners and the organization's id.
+fn write_opening<W: Write>(
+    writer: &mut W,
+    indent: usize,
+    owners: &[OwnerView],
+    organization_id: &str,
+) -> io::Result<()> {
+    writer.write_all(b"{\n")?;
+    write_spaces(writer, indent)?;
+    writer.write_all(b"\"org_owners\": ")?;
+    pyjson::write(&mut *writer, owners, indent, 1)?;
+    writer.write_all(b",\n")?;
+    write_spaces(writer, indent)?;
+    writer.write_all(b"\"organization_id\": ")?;
+    pyjson::write(&mut *writer, organization_id, indent, 1)?;
+    writer.write_all(b",\n")?;
+    write_spaces(writer, indent)?;
+    writer.write_all(b"\"users\": ")
+}
+
+/// Writes the `users` list from chunks rendered in parallel windows while the previous window is
+/// written. Every rendered user starts with ",\n"; the first one opens the list instead, and `[]`
+/// stands for a list that nothing was rendered into.
+fn write_user_list<T: Sync, W: Write>(
+    writer: &mut W,
+    indent: usize,
+    items: &[T],
+    render: impl Fn(&[T]) -> io::Result<Vec<u8>> + Sync,
+) -> io::Result<()> {
+    const CHUNK: usize = 256;
+    const WINDOW: usize = 16;
     let mut is_first = true;
-    super::parallel::render_and_write(members, CHUNK, WINDOW, render, |chunk| {
+    super::parallel::render_and_write(items, CHUNK, WINDOW, render, |chunk| {
         if chunk.is_empty() {
             return Ok(());
         }
-        // Every user starts with ",\n"; the very first one opens the list instead.
         if is_first {
             is_first = false;
             writer.write_all(b"[")?;
