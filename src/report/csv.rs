@@ -3,6 +3,7 @@
 //! `anomalies.csv`, one row per anomaly. RFC 4180, comma, UTF-8, formula-safe (`docs/reports.md`
 //! documents the columns of formats `permaudit-csv/1` and, for `permissions.csv`, `permaudit-csv/2`).
 
+use super::cell::{neutralise, render};
 use super::facts::{self, AnomalyLookup};
 use super::table::{Columns, Rows, Table, COLLECTION_COLUMNS, MEMBER_IDENTITY_COLUMNS};
 use crate::model::{Collection, Role};
@@ -46,19 +47,6 @@ pub const IMPLICIT_NOTE: &str =
 /// The columns of `anomalies.csv`, in order.
 pub const ANOMALY_COLUMNS: [&str; 6] = ["format", "organization_id", "collected_at", "code", "subjects", "detail"];
 
-/// Returns a cell that no spreadsheet will run as a formula.
-///
-/// Cells starting with `=`, `+`, `-`, `@`, a tab or a carriage return (OWASP's list), or with the
-/// full-width `＝ ＋ － ＠` that some spreadsheets also accept, get a leading apostrophe, which
-/// spreadsheets show as text and do not evaluate.
-pub fn neutralise(cell: &str) -> Cow<'_, str> {
-    const TRIGGERS: [char; 10] = ['=', '+', '-', '@', '\t', '\r', '\u{ff1d}', '\u{ff0b}', '\u{ff0d}', '\u{ff20}'];
-    match cell.chars().next() {
-        Some(first) if TRIGGERS.contains(&first) => Cow::Owned(format!("'{cell}")),
-        _ => Cow::Borrowed(cell),
-    }
-}
-
 /// Writes `permissions.csv` for `members` (in the order given), rendering rows in parallel chunks.
 ///
 /// `anomalies` are those the report holds (the codes of each row come from them).
@@ -100,13 +88,6 @@ pub fn write_anomalies<W: Write>(
     })?;
     writer.write_all(&bytes)?;
     writer.flush()
-}
-
-/// Runs `fill` on a CSV writer over a byte buffer (RFC 4180: CRLF line ends, quotes when needed).
-pub(crate) fn render(fill: impl FnOnce(&mut ::csv::Writer<Vec<u8>>) -> ::csv::Result<()>) -> io::Result<Vec<u8>> {
-    let mut csv = ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).from_writer(Vec::new());
-    fill(&mut csv).map_err(io::Error::other)?;
-    csv.into_inner().map_err(|error| error.into_error())
 }
 
 /// What every row of one report shares: the collection's columns and the anomaly lookup.

@@ -2,7 +2,8 @@
 //! projects the member reaches (org owners reach every one implicitly), and how many anomalies and
 //! findings name the member, written as `members.csv` (`docs/reports.md` documents the columns).
 
-use super::csv::{neutralise, CSV_FORMAT};
+use super::cell::neutralise;
+use super::csv::CSV_FORMAT;
 use super::facts::{self, anomaly_codes};
 use super::resources::{Resource, ResourceTally};
 use super::table::{Columns, Rows, Table, COLLECTION_COLUMNS, MEMBER_IDENTITY_COLUMNS};

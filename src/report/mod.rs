@@ -3,6 +3,7 @@
 //! per-member views, explanations and the one-person offboarding review.
 
 pub mod bundle;
+pub mod cell;
 pub mod csv;
 pub mod diff;
 pub mod directory;

@@ -2,7 +2,7 @@
 //! there and the org owners who reach it implicitly, written as `resources.csv` and counted in the HTML
 //! report (`docs/reports.md` documents the columns).
 
-use super::csv::neutralise;
+use super::cell::neutralise;
 use super::table::{Columns, Rows, Table, COLLECTION_COLUMNS};
 use super::view::ReportView;
 use crate::model::{Collection, Role};

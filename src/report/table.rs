@@ -2,7 +2,7 @@
 //! header row, a few leading rows, then the rows of many items rendered on every core in chunks. Every
 //! row starts with the table's format and the collection's columns, rendered once per table.
 
-use super::csv::{neutralise, render};
+use super::cell::{neutralise, render};
 use crate::model::Collection;
 use std::io::{self, Write};
 

@@ -5,7 +5,8 @@ use super::{change_id, raw_id};
 use crate::diff::{
     ChangeValue, Diff, Effect, EffectiveChange, GroupRef, MemberRef, RawChange, ResourceKind, ResourceRef,
 };
-use crate::report::csv::{neutralise, render, CSV_FORMAT};
+use crate::report::cell::{neutralise, render};
+use crate::report::csv::CSV_FORMAT;
 use std::io::{self, Write};
 use std::sync::Arc;
 

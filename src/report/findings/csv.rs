@@ -4,7 +4,7 @@
 
 use super::render_chunks;
 use crate::controls::{Evaluation, FindingView};
-use crate::report::csv::{neutralise, render};
+use crate::report::cell::{neutralise, render};
 use std::borrow::Cow;
 use std::io::{self, Write};
 

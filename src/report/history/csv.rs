@@ -3,7 +3,8 @@
 
 use super::describe_cause;
 use crate::archive::timeline::{Boundary, Interval, Timeline};
-use crate::report::csv::{neutralise, render, CSV_FORMAT};
+use crate::report::cell::{neutralise, render};
+use crate::report::csv::CSV_FORMAT;
 use std::io::{self, Write};
 
 /// The columns of the history CSV, in order.

@@ -12,7 +12,8 @@ pub mod how;
 pub mod plan;
 mod steps;
 
-use super::csv::{neutralise, render, CSV_FORMAT};
+use super::cell::{neutralise, render};
+use super::csv::CSV_FORMAT;
 use super::facts;
 use super::summary::CollectionFacts;
 use crate::model::{Collection, Role};
