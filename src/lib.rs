@@ -19,6 +19,7 @@ pub mod diff;
 pub mod digest;
 pub mod evidence;
 pub mod model;
+pub mod parallel;
 pub mod plural;
 pub mod redact;
 pub mod report;

@@ -9,6 +9,7 @@ mod role;
 mod severity;
 pub mod snapshot;
 mod stream;
+mod write;
 
 pub use email::{email_key, same_email};
 pub use ids::{CloudId, GroupId, OrgId, ProjectId, UserId};

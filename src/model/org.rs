@@ -134,26 +134,26 @@ pub struct Project {
 impl Organization {
     /// Sorts every list by id, so that equal organizations serialize to identical bytes.
     pub fn normalize(&mut self) {
-        self.members.sort_by(|a, b| a.member_id().cmp(b.member_id()).then_with(|| a.id.cmp(&b.id)));
-        self.groups.sort_by(|a, b| a.id.cmp(&b.id));
-        self.memberships.sort_by(|a, b| a.group_id.cmp(&b.group_id));
-        for membership in &mut self.memberships {
-            membership.user_ids.sort();
-        }
-        self.clouds.sort_by(|a, b| a.id.cmp(&b.id));
-        for cloud in &mut self.clouds {
+        use rayon::prelude::*;
+        // Stable sorts, as the sequential ones are: equal keys keep their order.
+        self.members.par_sort_by(|a, b| a.member_id().cmp(b.member_id()).then_with(|| a.id.cmp(&b.id)));
+        self.groups.par_sort_by(|a, b| a.id.cmp(&b.id));
+        self.memberships.par_sort_by(|a, b| a.group_id.cmp(&b.group_id));
+        self.memberships.par_iter_mut().for_each(|membership| membership.user_ids.sort());
+        self.clouds.par_sort_by(|a, b| a.id.cmp(&b.id));
+        self.clouds.par_iter_mut().for_each(|cloud| {
             cloud.collaborators.sort_by(|a, b| a.user_id.cmp(&b.user_id));
             for collaborator in &mut cloud.collaborators {
                 collaborator.levels.sort();
                 collaborator.levels.dedup();
             }
             normalize_bindings(&mut cloud.bindings);
-        }
-        self.projects.sort_by(|a, b| a.id.cmp(&b.id));
-        for project in &mut self.projects {
+        });
+        self.projects.par_sort_by(|a, b| a.id.cmp(&b.id));
+        self.projects.par_iter_mut().for_each(|project| {
             project.collaborators.sort_by(|a, b| a.user_id.cmp(&b.user_id).then(a.level.cmp(&b.level)));
             normalize_bindings(&mut project.bindings);
-        }
+        });
     }
 }
 

@@ -134,8 +134,9 @@ impl Snapshot {
         Ok(snapshot)
     }
 
-    /// Writes the snapshot as JSON with stable key order.
-    pub fn to_writer<W: Write>(&self, writer: W) -> serde_json::Result<()> {
+    /// Writes the snapshot as JSON with stable key order: serde_json's pretty printing, rendered on
+    /// every core.
+    pub fn to_writer<W: Write>(&self, mut writer: W) -> std::io::Result<()> {
         let organization = &self.organization;
         let file = SnapshotFileRef {
             format: SNAPSHOT_FORMAT,
@@ -150,7 +151,7 @@ impl Snapshot {
             clouds: &organization.clouds,
             projects: &organization.projects,
         };
-        serde_json::to_writer_pretty(writer, &file)
+        super::write::write_pretty(&file, &mut writer)
     }
 
     /// Writes the snapshot to `path` atomically: a reader sees the old file or the whole new one.

@@ -14,7 +14,6 @@ pub mod history;
 pub mod html;
 pub mod members;
 pub mod offboarding;
-mod parallel;
 pub mod permissions;
 pub mod resources;
 pub mod scope;

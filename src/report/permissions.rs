@@ -289,7 +289,7 @@ fn write_user_list<T: Sync, W: Write>(
     const CHUNK: usize = 256;
     const WINDOW: usize = 16;
     let mut is_first = true;
-    super::parallel::render_and_write(items, CHUNK, WINDOW, render, |chunk| {
+    crate::parallel::render_and_write(items, CHUNK, WINDOW, render, |chunk| {
         if chunk.is_empty() {
             return Ok(());
         }

@@ -65,7 +65,7 @@ impl Table {
     ) -> io::Result<()> {
         writer.write_all(&render(|rows| rows.write_record(self.columns.names()))?)?;
         writer.write_all(&render(leading)?)?;
-        super::parallel::render_and_write(
+        crate::parallel::render_and_write(
             items,
             chunk,
             WINDOW,

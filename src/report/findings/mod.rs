@@ -40,7 +40,7 @@ pub(crate) fn render_chunks(
     render: impl Fn(&[Finding]) -> io::Result<Vec<u8>> + Sync,
     write: impl FnMut(&[u8]) -> io::Result<()>,
 ) -> io::Result<()> {
-    crate::report::parallel::render_and_write(findings, CHUNK, 16, render, write)
+    crate::parallel::render_and_write(findings, CHUNK, 16, render, write)
 }
 
 /// Renders each finding of a chunk in words through `render`, into one buffer.
