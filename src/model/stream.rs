@@ -54,24 +54,30 @@ pub(super) fn read_slice(bytes: &[u8]) -> Option<SnapshotFile> {
 
 fn read_with(path: &Path, hasher: Option<&mut Sha256>, sizes: Sizes) -> io::Result<Option<SnapshotFile>> {
     let mut source = FileSource::open(path, hasher, sizes)?;
-    parse_pieces(|| source.next())
+    parse_pieces(sizes, |scanner| source.next(scanner))
 }
 
 fn read_slice_with(bytes: &[u8], sizes: Sizes) -> Option<SnapshotFile> {
-    let mut scanner = Scanner::new(sizes.batch);
-    match parse_pieces(|| Ok::<_, Infallible>(scanner.next(bytes, true))) {
+    match parse_pieces(sizes, |scanner| Ok::<_, Infallible>(scanner.next(bytes, true))) {
         Ok(file) => file,
         Err(never) => match never {},
     }
 }
 
-/// Hands each piece `next` gives to the rayon pool as soon as it is cut, and assembles the parsed
-/// pieces in order; `Ok(None)` when `next` gives up or a piece does not parse.
-fn parse_pieces<E>(mut next: impl FnMut() -> Result<Option<Step>, E>) -> Result<Option<SnapshotFile>, E> {
+/// Hands each piece `next` cuts with the scanner to the rayon pool as soon as it is cut, and
+/// assembles the parsed pieces in order; `Ok(None)` when `next` gives up or a piece does not parse.
+fn parse_pieces<E>(
+    sizes: Sizes,
+    mut next: impl FnMut(&mut Scanner) -> Result<Option<Step>, E>,
+) -> Result<Option<SnapshotFile>, E> {
+    let mut scanner = Scanner::new(sizes.batch);
     rayon::in_place_scope(|scope| {
         let mut pipeline = Pipeline::new(scope);
         loop {
-            let piece = match next()? {
+            for text in pipeline.spare.drain(..) {
+                scanner.recycle(text);
+            }
+            let piece = match next(&mut scanner)? {
                 Some(Step::Piece(piece)) => piece,
                 Some(Step::Done) => return Ok(pipeline.finish()),
                 Some(Step::More) | None => return Ok(None),
@@ -83,11 +89,12 @@ fn parse_pieces<E>(mut next: impl FnMut() -> Result<Option<Step>, E>) -> Result<
     })
 }
 
-/// A parsed piece, numbered in the document's order.
+/// A parsed piece, numbered in the document's order, with the text it was parsed from.
 struct Outcome {
     index: usize,
     parsed: Option<Parsed>,
     last: bool,
+    text: Vec<u8>,
 }
 
 /// The pieces being parsed on the pool, and what their results make so far.
@@ -104,6 +111,8 @@ struct Pipeline<'a, 'scope> {
     /// Pieces handed out but not yet merged, at most.
     in_flight: usize,
     parts: Parts,
+    /// The texts of the pieces parsed, for the scanner to fill again.
+    spare: Vec<Vec<u8>>,
 }
 
 impl<'a, 'scope> Pipeline<'a, 'scope> {
@@ -119,6 +128,7 @@ impl<'a, 'scope> Pipeline<'a, 'scope> {
             early: BTreeMap::new(),
             in_flight,
             parts: Parts::default(),
+            spare: Vec::new(),
         }
     }
 
@@ -131,7 +141,7 @@ impl<'a, 'scope> Pipeline<'a, 'scope> {
         let sender = self.sender.clone();
         let index = self.submitted;
         self.scope.spawn(move |_| {
-            let outcome = Outcome { index, parsed: parse(&piece), last: piece.last };
+            let outcome = Outcome { index, parsed: parse(&piece), last: piece.last, text: piece.text };
             // The receiver is gone only when the reader gave up, and the outcome is then not needed.
             let _ = sender.send(outcome);
         });
@@ -141,7 +151,8 @@ impl<'a, 'scope> Pipeline<'a, 'scope> {
 
     /// Waits for one parsed piece, then merges every piece that is next in order.
     fn receive(&mut self) -> Option<()> {
-        let outcome = self.wait()?;
+        let mut outcome = self.wait()?;
+        self.spare.push(std::mem::take(&mut outcome.text));
         self.early.insert(outcome.index, outcome);
         while let Some(outcome) = self.early.remove(&self.merged) {
             self.parts.add(outcome.parsed?, outcome.last)?;
@@ -174,8 +185,7 @@ impl<'a, 'scope> Pipeline<'a, 'scope> {
     }
 }
 
-/// The pieces of a file, read a block at a time into a window that keeps only what the scanner still
-/// needs.
+/// A file read a block at a time into a window that keeps only what the scanner still needs.
 struct FileSource<'h> {
     file: File,
     hasher: Option<&'h mut Sha256>,
@@ -185,7 +195,6 @@ struct FileSource<'h> {
     /// Whether the file's first bytes were read, and a byte order mark there dropped.
     started: bool,
     block: usize,
-    scanner: Scanner,
 }
 
 impl<'h> FileSource<'h> {
@@ -198,25 +207,24 @@ impl<'h> FileSource<'h> {
             started: false,
             // The first block must hold a whole byte order mark to tell one.
             block: sizes.block.max(BYTE_ORDER_MARK.len()),
-            scanner: Scanner::new(sizes.batch),
         })
     }
 
     /// Returns the next step of the scanner, reading more of the file as it asks.
-    fn next(&mut self) -> io::Result<Option<Step>> {
+    fn next(&mut self, scanner: &mut Scanner) -> io::Result<Option<Step>> {
         loop {
-            match self.scanner.next(&self.window, self.at_end) {
-                Some(Step::More) if !self.at_end => self.fill()?,
+            match scanner.next(&self.window, self.at_end) {
+                Some(Step::More) if !self.at_end => self.fill(scanner)?,
                 step => return Ok(step),
             }
         }
     }
 
     /// Drops the bytes the scanner no longer needs and reads the next block after the rest.
-    fn fill(&mut self) -> io::Result<()> {
-        let needed = self.scanner.needed_from();
+    fn fill(&mut self, scanner: &mut Scanner) -> io::Result<()> {
+        let needed = scanner.needed_from();
         self.window.drain(..needed);
-        self.scanner.shift(needed);
+        scanner.shift(needed);
         let start = self.window.len();
         self.window.resize(start + self.block, 0);
         let count = read_full(&mut self.file, &mut self.window[start..])?;

@@ -96,11 +96,26 @@ pub(super) struct Scanner {
     seen: Vec<List>,
     /// A batch is cut at the first element that starts this many bytes or more after its start.
     batch: usize,
+    /// Texts of parsed pieces, to be filled again: a batch's text is large, and memory the process
+    /// already has is faster to write than fresh memory.
+    spare: Vec<Vec<u8>>,
 }
 
 impl Scanner {
     pub(super) fn new(batch: usize) -> Scanner {
-        Scanner { state: State::Start, position: 0, comma_after_value: None, seen: Vec::new(), batch: batch.max(1) }
+        Scanner {
+            state: State::Start,
+            position: 0,
+            comma_after_value: None,
+            seen: Vec::new(),
+            batch: batch.max(1),
+            spare: Vec::new(),
+        }
+    }
+
+    /// Takes back the text of a parsed piece, to hold a later piece.
+    pub(super) fn recycle(&mut self, text: Vec<u8>) {
+        self.spare.push(text);
     }
 
     /// Returns the next step over `window`, which holds the whole rest of the document when `at_end`;
@@ -235,7 +250,7 @@ impl Scanner {
 
     /// Cuts the batch that ends at the newline `cut`, before the next element's line.
     fn cut_batch(&mut self, list: ListState, window: &[u8], cut: usize) -> Option<Step> {
-        let piece = batch(list.list, &window[list.batch_start..cut], false)?;
+        let piece = self.batch(list.list, &window[list.batch_start..cut], false)?;
         self.state = State::List(ListState { batch_start: cut + 1, ..list });
         self.position = cut + 1;
         Some(Step::Piece(piece))
@@ -253,7 +268,7 @@ impl Scanner {
         (closing == b"  ]" || closing == b"  ],").then_some(())?;
         // An empty list closes on the line after its opening, before the elements would start.
         let elements = window.get(list.batch_start..end).unwrap_or_default();
-        let piece = batch(list.list, elements, true)?;
+        let piece = self.batch(list.list, elements, true)?;
         self.comma_after_value = Some(closing.ends_with(b","));
         self.state = State::Top;
         self.position = line_end;
@@ -264,25 +279,28 @@ impl Scanner {
     fn end_field(&mut self, text: &[u8]) -> Piece {
         let (text, has_comma) = without_trailing_comma(text);
         self.comma_after_value = Some(has_comma);
-        Piece { list: None, last: false, text: enclosed(b'{', text, b'}') }
+        Piece { list: None, last: false, text: self.enclosed(b'{', text, b'}') }
     }
-}
 
-/// Returns the elements `text` as one batch: `[` elements `]`. A batch cut before the next element
-/// ends with the comma that separates them, which is dropped; the list's last batch ends without one.
-fn batch(list: List, text: &[u8], last: bool) -> Option<Piece> {
-    let (text, has_comma) = without_trailing_comma(text);
-    (has_comma != last).then_some(())?;
-    Some(Piece { list: Some(list), last, text: enclosed(b'[', text, b']') })
-}
+    /// Returns the elements `text` as one batch: `[` elements `]`. A batch cut before the next element
+    /// ends with the comma that separates them, which is dropped; the list's last batch ends without
+    /// one.
+    fn batch(&mut self, list: List, text: &[u8], last: bool) -> Option<Piece> {
+        let (text, has_comma) = without_trailing_comma(text);
+        (has_comma != last).then_some(())?;
+        Some(Piece { list: Some(list), last, text: self.enclosed(b'[', text, b']') })
+    }
 
-/// Copies `text` between `open` and `close`.
-fn enclosed(open: u8, text: &[u8], close: u8) -> Vec<u8> {
-    let mut enclosed = Vec::with_capacity(text.len() + 2);
-    enclosed.push(open);
-    enclosed.extend_from_slice(text);
-    enclosed.push(close);
-    enclosed
+    /// Copies `text` between `open` and `close`, into a spare text when there is one.
+    fn enclosed(&mut self, open: u8, text: &[u8], close: u8) -> Vec<u8> {
+        let mut enclosed = self.spare.pop().unwrap_or_default();
+        enclosed.clear();
+        enclosed.reserve(text.len() + 2);
+        enclosed.push(open);
+        enclosed.extend_from_slice(text);
+        enclosed.push(close);
+        enclosed
+    }
 }
 
 /// Returns `text` without the whitespace at its end, then without a comma there, and whether there
