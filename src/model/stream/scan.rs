@@ -227,8 +227,8 @@ impl Scanner {
         if list.end.is_none() {
             match memmem::find(&window[list.searched..], LIST_END) {
                 Some(offset) => {
-                    list.end = Some(list.searched + offset);
-                    list.searched = list.searched + offset;
+                    list.searched += offset;
+                    list.end = Some(list.searched);
                 }
                 // The pattern may straddle the window's end: resume just before it.
                 None => list.searched = list.searched.max(window.len().saturating_sub(LIST_END.len() - 1)),
