@@ -449,6 +449,22 @@ mod tests {
     }
 
     #[test]
+    fn text_that_is_not_utf8_is_left_to_the_whole_file_parse() {
+        let directory = tempfile::tempdir().expect("a temporary folder");
+        let mut bytes = small_snapshot_text().into_bytes();
+        let name = memchr::memmem::find(&bytes, b"\"name\": \"").expect("a member's name") + "\"name\": \"".len();
+        bytes[name] = 0xff;
+        let path = directory.path().join("not-utf8.json");
+        std::fs::write(&path, &bytes).expect("the variant is written");
+        assert!(cut_in_pieces(&path, SIZES).is_none(), "the file is left to the whole parse");
+        assert!(slice_in_pieces(&bytes, SIZES).is_none(), "the bytes are left to the whole parse");
+        let from_file = Snapshot::load(&path).expect_err("not UTF-8").to_string();
+        let from_memory = Snapshot::from_slice(&bytes, &path).expect_err("not UTF-8").to_string();
+        assert_eq!(from_file, from_memory);
+        assert!(from_file.contains("invalid unicode code point at line 16 column 16"), "{from_file}");
+    }
+
+    #[test]
     fn other_layouts_are_left_to_the_whole_file_parse() {
         let directory = tempfile::tempdir().expect("a temporary folder");
         let path = saved_snapshot(directory.path(), 50);
