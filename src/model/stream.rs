@@ -226,9 +226,9 @@ impl<'h> FileSource<'h> {
         self.window.drain(..needed);
         scanner.shift(needed);
         let start = self.window.len();
-        self.window.resize(start + self.block, 0);
-        let count = read_full(&mut self.file, &mut self.window[start..])?;
-        self.window.truncate(start + count);
+        self.window.reserve(self.block);
+        // Reads into the window's spare room, which need not be zeroed first.
+        let count = (&mut self.file).take(self.block as u64).read_to_end(&mut self.window)?;
         self.at_end = count < self.block;
         if let Some(hasher) = self.hasher.as_deref_mut() {
             hasher.update(&self.window[start..]);
@@ -241,20 +241,6 @@ impl<'h> FileSource<'h> {
         }
         Ok(())
     }
-}
-
-/// Reads until `buffer` is full or the file ends; returns the bytes read.
-fn read_full(file: &mut File, buffer: &mut [u8]) -> io::Result<usize> {
-    let mut filled = 0;
-    while filled < buffer.len() {
-        match file.read(&mut buffer[filled..]) {
-            Ok(0) => break,
-            Ok(count) => filled += count,
-            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
-            Err(error) => return Err(error),
-        }
-    }
-    Ok(filled)
 }
 
 #[cfg(test)]
