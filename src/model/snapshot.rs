@@ -87,7 +87,7 @@ impl Snapshot {
             *hasher = Sha256::new();
             hasher.update(&bytes);
         }
-        Snapshot::from_slice(&bytes, path)
+        Snapshot::parse_whole(without_byte_order_mark(&bytes), path)
     }
 
     /// Returns the SHA-256 of the file [`Snapshot::save`] writes, without writing it: a live
@@ -100,8 +100,20 @@ impl Snapshot {
     }
 
     /// Parses and checks a snapshot held in memory; `path` names it in errors.
+    ///
+    /// Bytes in the layout [`Snapshot::save`] writes are parsed in pieces in parallel, as
+    /// [`Snapshot::load`] reads a file; any others are parsed whole, with the same outcome.
     pub fn from_slice(bytes: &[u8], path: &Path) -> Result<Snapshot, SnapshotError> {
-        let bytes = bytes.strip_prefix(BYTE_ORDER_MARK).unwrap_or(bytes);
+        let bytes = without_byte_order_mark(bytes);
+        match super::stream::read_slice(bytes) {
+            Some(file) => Snapshot::from_file(file, path),
+            None => Snapshot::parse_whole(bytes, path),
+        }
+    }
+
+    /// Parses a snapshot's bytes, without a byte order mark, as one JSON document: the parse whose
+    /// errors name the field.
+    fn parse_whole(bytes: &[u8], path: &Path) -> Result<Snapshot, SnapshotError> {
         let file: SnapshotFile = match serde_json::from_slice(bytes) {
             Ok(file) => file,
             Err(error) => return Err(explain_parse_error(bytes, path, error)),
@@ -169,6 +181,11 @@ impl Snapshot {
         self.to_writer(&mut writer)?;
         writer.write_all(b"\n")
     }
+}
+
+/// Returns `bytes` without the byte order mark some editors write first.
+fn without_byte_order_mark(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(BYTE_ORDER_MARK).unwrap_or(bytes)
 }
 
 fn explain_parse_error(bytes: &[u8], path: &Path, error: serde_json::Error) -> SnapshotError {
