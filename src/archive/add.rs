@@ -73,9 +73,9 @@ impl Archive {
         let failed = |error| ArchiveError::database(&database_path, error);
         let transaction = self.connection.transaction().map_err(failed)?;
         database::apply(&transaction, ids, header.sequence, records).map_err(failed)?;
-        let written = writing
-            .join()
-            .map_err(|_| ArchiveError::io(&database_path, std::io::Error::other("writing the entry failed")))?;
+        let entry_path = self.root.join(SNAPSHOTS).join(name);
+        let written =
+            writing.join().map_err(|_| ArchiveError::io(&entry_path, std::io::Error::other("writing it failed")))?;
         let (entry_sha256, file_sha256) = written?;
         database::record_collection(&transaction, header, (name, &entry_sha256, &file_sha256)).map_err(failed)?;
         transaction.commit().map_err(failed)
