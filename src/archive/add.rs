@@ -1,18 +1,18 @@
 //! Adding a collection: its records from the engine and the diff against the archive's latest
 //! collection, then its entry file (written whole, then renamed), then its rows in one transaction.
 
-use super::database::{self, SnapshotRow};
+use super::database::{self, RowIds, SnapshotRow};
 use super::derive::{self, Before, Pair};
 use super::entry::{self, Entry, Header, NewEntry};
 use super::records::{Change, Records};
 use super::time::{file_stamp, utc_key};
 use super::{write_new, Archive, ArchiveError, SNAPSHOTS};
 use crate::diff::{compare_resolved, Options};
-use crate::model::{Role, Snapshot};
+use crate::model::Snapshot;
 use crate::resolve::{resolve, Resolution};
-use std::cell::RefCell;
 use std::path::Path;
 use std::sync::OnceLock;
+use std::thread::ScopedJoinHandle;
 
 /// What adding a collection did.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,38 +34,51 @@ impl Archive {
         let rows = self.snapshots()?;
         let latest = rows.last().map(|row| self.root.join(SNAPSHOTS).join(&row.file));
         let (previous_slot, new_slot) = (OnceLock::new(), OnceLock::new());
-        let read = read_and_resolve(bytes, origin, latest.as_deref(), (&previous_slot, &new_slot))?;
-        if let Some(row) = rows.iter().find(|row| row.sha256 == read.sha256) {
+        let Read { sha256, compressed, previous, after } =
+            read_and_resolve(bytes, origin, latest.as_deref(), (&previous_slot, &new_slot))?;
+        if let Some(row) = rows.iter().find(|row| row.sha256 == sha256) {
             return Ok(already(row));
         }
         let snapshot = new_slot.get().ok_or_else(|| ArchiveError::io(origin, std::io::Error::other("not parsed")))?;
         self.check_fits(snapshot, rows.last(), origin)?;
-        let records = match (&read.previous, previous_slot.get(), rows.last()) {
+        let (records, ids) = match (&previous, previous_slot.get(), rows.last()) {
             (Some(before), Some(previous), Some(latest)) => {
-                self.changes((before, previous), (&read.after, snapshot), latest.sequence)?
+                self.changes((before, previous), (&after, snapshot), latest.sequence)?
             }
-            _ => derive::initial(&read.after),
+            _ => (derive::initial(&after), RowIds::read(&self.connection).map_err(|error| self.failed(error))?),
         };
-        let header = header(snapshot, &rows, read.sha256.clone());
-        let new = NewEntry::new(&header, &records).map_err(|message| self.entry_error(&header, message))?;
+        let header = header(snapshot, &rows, sha256);
         let name = file_name(&header);
-        let mut file_sha256 = String::new();
-        write_new(&self.root.join(SNAPSHOTS), &name, |file| {
-            let mut writer = std::io::BufWriter::new(file);
-            file_sha256 = new.write(&mut writer, &read.compressed)?;
-            std::io::Write::flush(&mut writer)
+        let folder = self.root.join(SNAPSHOTS);
+        std::thread::scope(|scope| {
+            // The engine's structures are freed while the entry is written and its rows inserted.
+            scope.spawn(move || drop((previous, after)));
+            let writing = scope.spawn(|| write_entry(&folder, &name, &header, &records, &compressed));
+            self.store(ids, (&header, &name), &records, writing)
         })?;
-        let database_path = self.database_path();
-        let failed = |error| ArchiveError::database(&database_path, error);
-        let transaction = self.connection.transaction().map_err(failed)?;
-        database::insert(&transaction, &header, (&name, &new.entry_sha256, &file_sha256), &records)
-            .and_then(|()| transaction.commit())
-            .map_err(failed)?;
         Ok(counted(&header, name, &records))
     }
 
-    fn entry_error(&self, header: &Header, message: String) -> ArchiveError {
-        ArchiveError::Entry { path: self.root.join(SNAPSHOTS).join(file_name(header)), message }
+    /// Inserts a collection's rows in one transaction, committed once its entry file, which `writing`
+    /// writes meanwhile, is durable: a run cut short in between leaves a file without rows, which
+    /// opening the archive removes.
+    fn store(
+        &mut self,
+        ids: RowIds,
+        (header, name): (&Header, &str),
+        records: &Records,
+        writing: ScopedJoinHandle<'_, Result<(String, String), ArchiveError>>,
+    ) -> Result<(), ArchiveError> {
+        let database_path = self.database_path();
+        let failed = |error| ArchiveError::database(&database_path, error);
+        let transaction = self.connection.transaction().map_err(failed)?;
+        database::apply(&transaction, ids, header.sequence, records).map_err(failed)?;
+        let entry_path = self.root.join(SNAPSHOTS).join(name);
+        let written =
+            writing.join().map_err(|_| ArchiveError::io(&entry_path, std::io::Error::other("writing it failed")))?;
+        let (entry_sha256, file_sha256) = written?;
+        database::record_collection(&transaction, header, (name, &entry_sha256, &file_sha256)).map_err(failed)?;
+        transaction.commit().map_err(failed)
     }
 
     /// Refuses a snapshot of another organization, or one not collected after the latest.
@@ -89,35 +102,48 @@ impl Archive {
     }
 
     /// Returns the records of a later collection: what changed since the latest, as the diff module
-    /// finds it, turned into boundaries against the intervals the database holds open.
+    /// finds it, turned into boundaries against the intervals the database holds open; and the row
+    /// ids of the database's members and resources, which inserting the records needs again.
     fn changes(
         &self,
         (before, previous): (&Resolution<'_>, &Snapshot),
         (after, snapshot): (&Resolution<'_>, &Snapshot),
         latest: i64,
-    ) -> Result<Records, ArchiveError> {
+    ) -> Result<(Records, RowIds), ArchiveError> {
         let diff =
             compare_resolved((before, &previous.collection), (after, &snapshot.collection), &Options::default())?;
-        // One read transaction for the many lookups: SQLite then locks and checks its journal once.
-        let reading = self.connection.unchecked_transaction().map_err(|error| self.failed(error))?;
-        let open = database::OpenIntervals::new(&reading).map_err(|error| self.failed(error))?;
-        let failure = RefCell::new(None);
-        let open_role = |pair: &Pair| -> Option<Role> {
-            open.role(pair).unwrap_or_else(|error| {
-                failure.borrow_mut().get_or_insert(error);
-                None
-            })
-        };
-        let uncertain = database::uncertain_at(&reading, latest).map_err(|error| self.failed(error))?;
+        let failed = |error| self.failed(error);
+        // One read transaction for the reads: SQLite then locks and checks its journal once.
+        let reading = self.connection.unchecked_transaction().map_err(failed)?;
+        let ids = RowIds::read(&reading).map_err(failed)?;
+        let uncertain = database::uncertain_at(&reading, latest).map_err(failed)?;
+        let open = database::open_roles(&reading, &ids, &derive::entries(&diff, &uncertain)).map_err(failed)?;
+        reading.rollback().map_err(failed)?;
+        let open_role = |pair: &Pair| open.get(pair).copied();
         let records =
             derive::changes(&diff, (after, &snapshot.collection), &Before { open_role: &open_role, uncertain });
-        drop(open);
-        reading.rollback().map_err(|error| self.failed(error))?;
-        match failure.into_inner() {
-            Some(error) => Err(self.failed(error)),
-            None => Ok(records),
-        }
+        Ok((records, ids))
     }
+}
+
+/// Writes a new entry file: its header, its records compressed, and the snapshot compressed (already).
+/// Returns its entry hash and its file hash.
+fn write_entry(
+    folder: &Path,
+    name: &str,
+    header: &Header,
+    records: &Records,
+    compressed: &[u8],
+) -> Result<(String, String), ArchiveError> {
+    let new =
+        NewEntry::new(header, records).map_err(|message| ArchiveError::Entry { path: folder.join(name), message })?;
+    let mut file_sha256 = String::new();
+    write_new(folder, name, |file| {
+        let mut writer = std::io::BufWriter::new(file);
+        file_sha256 = new.write(&mut writer, compressed)?;
+        std::io::Write::flush(&mut writer)
+    })?;
+    Ok((new.entry_sha256, file_sha256))
 }
 
 /// What the add reads and resolves before it decides anything.

@@ -203,8 +203,19 @@ pub fn organization(connection: &Connection) -> rusqlite::Result<Option<String>>
 pub fn insert(
     transaction: &Transaction<'_>,
     header: &Header,
-    (file, entry_sha256, file_sha256): (&str, &str, &str),
+    names: (&str, &str, &str),
     records: &Records,
+) -> rusqlite::Result<()> {
+    apply(transaction, RowIds::read(transaction)?, header.sequence, records)?;
+    record_collection(transaction, header, names)
+}
+
+/// Records one collection in the snapshots table (and, for the first, the organization), in the
+/// caller's transaction: `names` are its entry file's name, entry hash and file hash.
+pub fn record_collection(
+    transaction: &Transaction<'_>,
+    header: &Header,
+    (file, entry_sha256, file_sha256): (&str, &str, &str),
 ) -> rusqlite::Result<()> {
     if header.sequence == 1 {
         transaction.execute("INSERT INTO meta VALUES ('organization_id', ?1)", [&header.organization_id])?;
@@ -225,12 +236,13 @@ pub fn insert(
             file_sha256,
         ],
     )?;
-    apply(transaction, header.sequence, records)
+    Ok(())
 }
 
-/// Applies one collection's records: members, resources, causes, then the events in order.
-fn apply(transaction: &Transaction<'_>, sequence: i64, records: &Records) -> rusqlite::Result<()> {
-    let mut writer = Writer::new(transaction)?;
+/// Applies one collection's records: members, resources, causes, then the events in order. `ids` are
+/// the row ids the database holds before them.
+pub fn apply(transaction: &Transaction<'_>, ids: RowIds, sequence: i64, records: &Records) -> rusqlite::Result<()> {
+    let mut writer = Writer { transaction, members: ids.members, resources: ids.resources };
     for member in &records.members {
         writer.member(member)?;
     }
@@ -241,8 +253,15 @@ fn apply(transaction: &Transaction<'_>, sequence: i64, records: &Records) -> rus
     for (number, record) in records.causes.iter().enumerate() {
         cause.execute(params![sequence, number as i64, record.kind, record.via, record.description])?;
     }
+    let mut keyed = Vec::with_capacity(records.events.len());
     for event in &records.events {
-        writer.event(sequence, event)?;
+        keyed.push(((writer.member_id(&event.member)?, writer.resource_id(event.scope, &event.resource)?), event));
+    }
+    // In the order of the intervals' primary key, so that each page of the tables is read and journaled
+    // once; the sort is stable, so an entry's close still comes before its open.
+    keyed.sort_by_key(|&(key, _)| key);
+    for (key, event) in keyed {
+        writer.event(sequence, key, event)?;
     }
     Ok(())
 }
@@ -254,12 +273,7 @@ struct Writer<'t> {
     resources: HashMap<(Scope, String), i64>,
 }
 
-impl<'t> Writer<'t> {
-    fn new(transaction: &'t Transaction<'t>) -> rusqlite::Result<Writer<'t>> {
-        let (members, resources) = (member_ids(transaction)?, resource_ids(transaction)?);
-        Ok(Writer { transaction, members, resources })
-    }
-
+impl Writer<'_> {
     fn member(&mut self, member: &super::records::MemberRecord) -> rusqlite::Result<()> {
         let mut statement = self.transaction.prepare_cached(
             "INSERT INTO members (member_id, email, name, is_service_account) VALUES (?1, ?2, ?3, ?4)
@@ -302,9 +316,12 @@ impl<'t> Writer<'t> {
         Ok(id)
     }
 
-    fn event(&mut self, sequence: i64, event: &super::records::Event) -> rusqlite::Result<()> {
-        let member = self.member_id(&event.member)?;
-        let resource = self.resource_id(event.scope, &event.resource)?;
+    fn event(
+        &mut self,
+        sequence: i64,
+        (member, resource): (i64, i64),
+        event: &super::records::Event,
+    ) -> rusqlite::Result<()> {
         match (event.change, event.role) {
             (Change::Open, Some(role)) => {
                 let mut statement =
@@ -352,33 +369,72 @@ pub fn role_of(code: i64) -> Option<Role> {
     }
 }
 
-/// The open intervals of the database, looked up by member id and resource id.
-pub struct OpenIntervals<'c> {
-    connection: &'c Connection,
+/// The row ids of the members and resources of the database, by member id and by resource id.
+pub struct RowIds {
     members: HashMap<String, i64>,
     resources: HashMap<(Scope, String), i64>,
 }
 
-impl<'c> OpenIntervals<'c> {
-    /// Reads the row ids of every member and resource, so that each lookup is one indexed query.
-    pub fn new(connection: &'c Connection) -> rusqlite::Result<OpenIntervals<'c>> {
-        let (members, resources) = (member_ids(connection)?, resource_ids(connection)?);
-        Ok(OpenIntervals { connection, members, resources })
+impl RowIds {
+    /// Reads the row ids of every member and resource.
+    pub fn read(connection: &Connection) -> rusqlite::Result<RowIds> {
+        Ok(RowIds { members: member_ids(connection)?, resources: resource_ids(connection)? })
     }
+}
 
-    /// Returns the role of the open interval of an entry.
-    pub fn role(&self, (member, scope, resource): &(String, Scope, String)) -> rusqlite::Result<Option<Role>> {
-        let (Some(member), Some(resource)) =
-            (self.members.get(member), self.resources.get(&(*scope, resource.clone())))
+/// Returns the roles of the open intervals of these entries. They are read in one query: the entries
+/// travel as one JSON array of integers, each a member's row id in the high 32 bits and a resource's
+/// in the low ones, sorted so that SQLite reads the intervals' pages in order. An entry without an
+/// open interval is absent from the map.
+pub fn open_roles(
+    connection: &Connection,
+    ids: &RowIds,
+    entries: &[(String, Scope, String)],
+) -> rusqlite::Result<HashMap<(String, Scope, String), Role>> {
+    let mut keys: Vec<(i64, usize)> = Vec::with_capacity(entries.len());
+    let mut roles = HashMap::default();
+    for (position, (member, scope, resource)) in entries.iter().enumerate() {
+        let (Some(&member), Some(&resource)) =
+            (ids.members.get(member), ids.resources.get(&(*scope, resource.clone())))
         else {
-            return Ok(None);
+            continue;
         };
-        let mut statement = self
-            .connection
-            .prepare_cached("SELECT role FROM intervals WHERE member = ?1 AND resource = ?2 AND to_sequence IS NULL")?;
-        let code: Option<i64> = statement.query_row(params![member, resource], |row| row.get(0)).optional()?;
-        Ok(code.and_then(role_of))
+        match (u32::try_from(member), u32::try_from(resource)) {
+            (Ok(member), Ok(resource)) if member <= i32::MAX as u32 => {
+                keys.push(((i64::from(member) << 32) | i64::from(resource), position));
+            }
+            _ => {
+                if let Some(role) = open_role(connection, member, resource)? {
+                    roles.insert(entries[position].clone(), role);
+                }
+            }
+        }
     }
+    keys.sort_unstable();
+    let array: Vec<i64> = keys.iter().map(|&(key, _)| key).collect();
+    let array = serde_json::to_string(&array).map_err(|error| rusqlite::Error::ToSqlConversionFailure(error.into()))?;
+    let mut statement = connection.prepare(
+        "SELECT key.key, interval.role FROM json_each(?1) AS key
+         JOIN intervals AS interval ON interval.member = key.value >> 32
+          AND interval.resource = key.value & 4294967295 AND interval.to_sequence IS NULL",
+    )?;
+    let mut rows = statement.query([array])?;
+    while let Some(row) = rows.next()? {
+        let (index, code): (i64, i64) = (row.get(0)?, row.get(1)?);
+        let position = usize::try_from(index).ok().and_then(|index| keys.get(index)).map(|&(_, position)| position);
+        if let (Some(entry), Some(role)) = (position.and_then(|position| entries.get(position)), role_of(code)) {
+            roles.entry(entry.clone()).or_insert(role);
+        }
+    }
+    Ok(roles)
+}
+
+/// Returns the role of the open interval of one entry, by row ids.
+fn open_role(connection: &Connection, member: i64, resource: i64) -> rusqlite::Result<Option<Role>> {
+    let mut statement = connection
+        .prepare_cached("SELECT role FROM intervals WHERE member = ?1 AND resource = ?2 AND to_sequence IS NULL")?;
+    let code: Option<i64> = statement.query_row(params![member, resource], |row| row.get(0)).optional()?;
+    Ok(code.and_then(role_of))
 }
 
 /// Returns the row id of every member, by member id.
@@ -462,4 +518,47 @@ fn lines(connection: &Connection, query: &str) -> rusqlite::Result<Vec<String>> 
         Ok(line)
     })?;
     rows.collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A database with members `a` (row id 1) and `b` (row id 2^40, too large to pack), projects `p`
+    /// and `q`, and intervals: `a` on `p` closed then reopened as owner, `a` on `q` closed, `b` on `p`
+    /// open as readonly.
+    fn database() -> Connection {
+        let connection = Connection::open_in_memory().unwrap();
+        prepare(&connection).unwrap();
+        connection
+            .execute_batch(
+                "INSERT INTO members VALUES (1, 'a', 'a@x', 'A', 0), (1099511627776, 'b', 'b@x', 'B', 0);
+                 INSERT INTO resources VALUES (1, 'project', 'p', 'P', 'c'), (2, 'project', 'q', 'Q', 'c');
+                 INSERT INTO intervals VALUES (1, 1, 1, 2, 2), (1, 1, 2, 3, NULL), (1, 2, 1, 1, 2),
+                                              (1099511627776, 1, 1, 1, NULL);",
+            )
+            .unwrap();
+        connection
+    }
+
+    fn entry(member: &str, resource: &str) -> (String, Scope, String) {
+        (member.to_owned(), Scope::Project, resource.to_owned())
+    }
+
+    #[test]
+    fn open_roles_reads_the_open_interval_of_each_entry_as_one_lookup_each_would() {
+        let connection = database();
+        let ids = RowIds::read(&connection).unwrap();
+        let entries = [entry("b", "p"), entry("a", "q"), entry("a", "p"), entry("unknown", "p"), entry("a", "unknown")];
+        let roles = open_roles(&connection, &ids, &entries).unwrap();
+        let expected: HashMap<_, _> =
+            [(entry("a", "p"), Role::Owner), (entry("b", "p"), Role::Readonly)].into_iter().collect();
+        assert_eq!(roles, expected);
+        for (member, resource) in [(1, 1), (1, 2), (1_099_511_627_776, 1)] {
+            let one = open_role(&connection, member, resource).unwrap();
+            let by_id = |id: i64| ids.members.iter().find(|(_, &row)| row == id).map(|(name, _)| name.clone());
+            let resource_id = if resource == 1 { "p" } else { "q" };
+            assert_eq!(roles.get(&entry(&by_id(member).unwrap(), resource_id)).copied(), one);
+        }
+    }
 }

@@ -82,6 +82,28 @@ pub struct Before<'a> {
     pub uncertain: Vec<Pair>,
 }
 
+/// Returns every entry whose open interval [`changes`] asks `Before::open_role` for: those the diff's
+/// changes concern and those left uncertain, so that a caller can read them all at once.
+pub fn entries(diff: &Diff, uncertain: &[Pair]) -> Vec<Pair> {
+    let mut entries: Vec<Pair> =
+        diff.changes.iter().filter_map(|change| target(change, &diff.organization_id)).map(|(pair, _)| pair).collect();
+    entries.extend(uncertain.iter().cloned());
+    entries
+}
+
+/// Returns the entry an effective change concerns and the role it has after the change, if any.
+fn target(change: &EffectiveChange, organization_id: &str) -> Option<(Pair, Option<Role>)> {
+    let member = change.member.id.clone();
+    match (change.kind, &change.resource) {
+        (ChangeKind::OrgOwnerGained, _) => {
+            Some(((member, Scope::Organization, organization_id.to_owned()), Some(Role::Owner)))
+        }
+        (ChangeKind::OrgOwnerLost, _) => Some(((member, Scope::Organization, organization_id.to_owned()), None)),
+        (_, Some(resource)) => Some(((member, scope_of(resource), resource.id.clone()), change.after.role())),
+        (_, None) => None,
+    }
+}
+
 /// Returns the records of a later collection from its diff with the previous one.
 pub fn changes(diff: &Diff, new: (&Resolution<'_>, &Collection), before: &Before<'_>) -> Records {
     let gaps = NewGaps::of(new.1);
@@ -152,15 +174,7 @@ struct Builder<'d, 'b> {
 impl Builder<'_, '_> {
     /// Turns one effective change into events; returns its entry when it concerns one.
     fn change(&mut self, change: &EffectiveChange, gaps: &NewGaps) -> Option<Pair> {
-        let member = change.member.id.clone();
-        let (pair, target) = match (change.kind, &change.resource) {
-            (ChangeKind::OrgOwnerGained, _) => {
-                ((member, Scope::Organization, self.diff.organization_id.clone()), Some(Role::Owner))
-            }
-            (ChangeKind::OrgOwnerLost, _) => ((member, Scope::Organization, self.diff.organization_id.clone()), None),
-            (_, Some(resource)) => ((member, scope_of(resource), resource.id.clone()), change.after.role()),
-            (_, None) => return None,
-        };
+        let (pair, target) = target(change, &self.diff.organization_id)?;
         let causes: Vec<u32> = change.causes.iter().map(|cause| self.cause_number(cause)).collect();
         let hiding = match (change.kind, &change.resource) {
             (ChangeKind::Unknown, Some(resource)) => gaps.covering(resource),
