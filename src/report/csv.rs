@@ -3,7 +3,7 @@
 //! `anomalies.csv`, one row per anomaly. RFC 4180, comma, UTF-8, formula-safe (`docs/reports.md`
 //! documents the columns of formats `permaudit-csv/1` and, for `permissions.csv`, `permaudit-csv/2`).
 
-use super::cell::{neutralise, render};
+use super::cell::{neutralise, neutralise_owned, render};
 use super::facts::{self, AnomalyLookup};
 use super::table::{Columns, Rows, Table, COLLECTION_COLUMNS, MEMBER_IDENTITY_COLUMNS};
 use crate::model::{Collection, Role};
@@ -63,31 +63,41 @@ pub fn write_permissions<W: Write>(
 }
 
 /// Writes `anomalies.csv`: each of `anomalies` with its code, the ids involved and a sentence.
+///
+/// The rows are rendered in parallel chunks, since the sentences of a large organization's anomalies
+/// take longer to make than to write.
 pub fn write_anomalies<W: Write>(
     mut writer: W,
     resolution: &Resolution<'_>,
     collection: &Collection,
     anomalies: &[&Anomaly],
 ) -> io::Result<()> {
-    let index = &resolution.index;
-    let bytes = render(|csv| {
-        csv.write_record(ANOMALY_COLUMNS)?;
-        for anomaly in anomalies {
-            let subjects: Vec<String> = anomaly.subjects(index).iter().map(ToString::to_string).collect();
-            let detail = anomaly.detail(index);
-            csv.write_record([
-                CSV_FORMAT,
-                &neutralise(resolution.organization_id()),
-                &neutralise(&collection.collected_at),
-                anomaly.kind().code(),
-                &neutralise(&subjects.join("; ")),
-                &neutralise(&detail),
-            ])?;
-        }
-        Ok(())
-    })?;
-    writer.write_all(&bytes)?;
+    const CHUNK: usize = 1024;
+    const WINDOW: usize = 16;
+    let head = [CSV_FORMAT, &neutralise(resolution.organization_id()), &neutralise(&collection.collected_at)];
+    let rows = |chunk: &[&Anomaly]| {
+        render(|csv| chunk.iter().try_for_each(|anomaly| anomaly_row(csv, resolution, head, anomaly)))
+    };
+    writer.write_all(&render(|csv| csv.write_record(ANOMALY_COLUMNS))?)?;
+    super::parallel::render_and_write(anomalies, CHUNK, WINDOW, rows, |bytes| writer.write_all(bytes))?;
     writer.flush()
+}
+
+/// Writes one row of `anomalies.csv`: `head` (format and collection cells), then the anomaly's code,
+/// the ids involved and a sentence.
+fn anomaly_row(csv: &mut Rows, resolution: &Resolution<'_>, head: [&str; 3], anomaly: &Anomaly) -> ::csv::Result<()> {
+    let index = &resolution.index;
+    let subjects: Vec<String> = anomaly.subjects(index).iter().map(ToString::to_string).collect();
+    let detail = anomaly.detail(index);
+    let [format, organization_id, collected_at] = head;
+    csv.write_record([
+        format,
+        organization_id,
+        collected_at,
+        anomaly.kind().code(),
+        &neutralise(&subjects.join("; ")),
+        &neutralise(&detail),
+    ])
 }
 
 /// What every row of one report shares: the collection's columns and the anomaly lookup.
@@ -184,7 +194,7 @@ impl<'r, 'a> RowContext<'r, 'a> {
             name: neutralise(&record.name).into_owned(),
             is_service_account: if record.is_service_account { "true" } else { "false" },
             org_role: facts::org_role(access),
-            org_role_sources: neutralise(&facts::org_role_sources(index, access)).into_owned(),
+            org_role_sources: neutralise_owned(facts::org_role_sources(index, access)),
         }
     }
 
@@ -222,7 +232,7 @@ impl<'r, 'a> RowContext<'r, 'a> {
         resource: &ResourceCells<'_>,
         grant: Grant<'_>,
     ) -> ::csv::Result<()> {
-        let groups = neutralise(&facts::group_grants(&self.resolution.index, grant.sources)).into_owned();
+        let groups = neutralise_owned(facts::group_grants(&self.resolution.index, grant.sources));
         let direct = facts::direct_levels(grant.sources);
         let tail = [grant.role.as_str(), &direct, &groups, &neutralise(&grant.cap), &grant.anomalies, "", "false"];
         self.write_row(csv, member, resource, tail)
