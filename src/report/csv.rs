@@ -107,14 +107,9 @@ struct RowContext<'r, 'a> {
     table: Table,
 }
 
-/// The member columns of a row, rendered once per member.
+/// The cells every row of one member starts with (the collection's and the member's), encoded once.
 struct MemberCells {
-    id: String,
-    email: String,
-    name: String,
-    is_service_account: &'static str,
-    org_role: &'static str,
-    org_role_sources: String,
+    start: Vec<u8>,
 }
 
 /// The resource columns of a row: type, cloud id and name, project id and name.
@@ -188,14 +183,11 @@ impl<'r, 'a> RowContext<'r, 'a> {
     fn member_cells(&self, access: &MemberAccess) -> MemberCells {
         let index = &self.resolution.index;
         let record = index.member_record(access.member);
-        MemberCells {
-            id: neutralise(record.member_id()).into_owned(),
-            email: neutralise(&record.email).into_owned(),
-            name: neutralise(&record.name).into_owned(),
-            is_service_account: if record.is_service_account { "true" } else { "false" },
-            org_role: facts::org_role(access),
-            org_role_sources: neutralise_owned(facts::org_role_sources(index, access)),
-        }
+        let (id, email, name) = (neutralise(record.member_id()), neutralise(&record.email), neutralise(&record.name));
+        let is_service_account = if record.is_service_account { "true" } else { "false" };
+        let org_role_sources = neutralise_owned(facts::org_role_sources(index, access));
+        let cells = [&*id, &email, &name, is_service_account, facts::org_role(access), &org_role_sources];
+        MemberCells { start: self.table.encode_start(cells) }
     }
 
     fn project_row(
@@ -247,16 +239,8 @@ impl<'r, 'a> RowContext<'r, 'a> {
         resource: &ResourceCells<'_>,
         tail: [&str; 7],
     ) -> ::csv::Result<()> {
-        let member_cells = [
-            member.id.as_str(),
-            &member.email,
-            &member.name,
-            member.is_service_account,
-            member.org_role,
-            &member.org_role_sources,
-        ];
         let resource_cells = resource.iter().map(|cell| cell.as_ref());
-        self.table.row(csv, member_cells.into_iter().chain(resource_cells).chain(tail))
+        self.table.row_after(csv, &member.start, resource_cells.chain(tail))
     }
 }
 
