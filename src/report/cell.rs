@@ -86,14 +86,20 @@ impl CsvRows {
         Ok(())
     }
 
-    /// Writes one record: the fields `encoded` holds (from [`encode_fields`]), then `fields`.
-    pub(crate) fn write_record_after<I, T>(&mut self, encoded: &[u8], fields: I) -> ::csv::Result<()>
+    /// Writes one record: the fields the parts of `encoded` hold (from [`encode_fields`]), separated by
+    /// commas, then `fields`.
+    pub(crate) fn write_record_after<I, T>(&mut self, encoded: &[&[u8]], fields: I) -> ::csv::Result<()>
     where
         I: IntoIterator<Item = T>,
         T: AsRef<[u8]>,
     {
         let start = self.bytes.len();
-        self.bytes.extend_from_slice(encoded);
+        for (position, part) in encoded.iter().enumerate() {
+            if position > 0 {
+                self.bytes.push(b',');
+            }
+            self.bytes.extend_from_slice(part);
+        }
         for field in fields {
             self.bytes.push(b',');
             push_field(&mut self.bytes, field.as_ref());
@@ -167,7 +173,7 @@ mod tests {
             let mut rows = CsvRows::with_capacity(0);
             for record in &records {
                 let encoded = encode_fields(&record[0], record[1..].iter().take(1).map(String::as_str));
-                rows.write_record_after(&encoded, record.iter().skip(2)).unwrap();
+                rows.write_record_after(&[&encoded], record.iter().skip(2)).unwrap();
             }
             proptest::prop_assert_eq!(rows.into_inner(), crate_bytes(&records));
         }

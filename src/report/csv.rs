@@ -3,12 +3,11 @@
 //! `anomalies.csv`, one row per anomaly. RFC 4180, comma, UTF-8, formula-safe (`docs/reports.md`
 //! documents the columns of formats `permaudit-csv/1` and, for `permissions.csv`, `permaudit-csv/2`).
 
-use super::cell::{neutralise, neutralise_owned, render};
+use super::cell::{encode_fields, neutralise, neutralise_owned, render};
 use super::facts::{self, AnomalyLookup};
 use super::table::{Columns, Rows, Table, COLLECTION_COLUMNS, MEMBER_IDENTITY_COLUMNS};
 use crate::model::{Collection, Role};
 use crate::resolve::{Anomaly, CloudAccess, MemberAccess, ProjectAccess, Resolution, Source};
-use std::borrow::Cow;
 use std::io::{self, Write};
 
 /// The format version written in the first column of every row.
@@ -100,11 +99,14 @@ fn anomaly_row(csv: &mut Rows, resolution: &Resolution<'_>, head: [&str; 3], ano
     ])
 }
 
-/// What every row of one report shares: the collection's columns and the anomaly lookup.
+/// What every row of one report shares: the collection's columns, the anomaly lookup, and the cells
+/// of every cloud and project, encoded once.
 struct RowContext<'r, 'a> {
     resolution: &'r Resolution<'a>,
     anomalies: AnomalyLookup<'r>,
     table: Table,
+    clouds: EncodedCells,
+    projects: EncodedCells,
 }
 
 /// The cells every row of one member starts with (the collection's and the member's), encoded once.
@@ -112,8 +114,44 @@ struct MemberCells {
     start: Vec<u8>,
 }
 
-/// The resource columns of a row: type, cloud id and name, project id and name.
-type ResourceCells<'c> = [Cow<'c, str>; 5];
+/// The resource columns of a row, encoded: the type, then the cloud's id and name, then the project's.
+type ResourceCells<'c> = [&'c [u8]; 3];
+
+/// Two empty cells, encoded: the id and name of no cloud or no project.
+const NO_PAIR: &[u8] = b",";
+
+/// The resource columns of the rows that name no cloud.
+const NO_RESOURCE: ResourceCells<'static> = [b"", NO_PAIR, NO_PAIR];
+
+/// The resource columns of an org owner's implicit row.
+const ORGANIZATION: ResourceCells<'static> = [b"organization", NO_PAIR, NO_PAIR];
+
+/// The id and name of every cloud (or project) of an index, neutralised and encoded one after another:
+/// a large report's rows copy them from one place rather than gather them from every record.
+struct EncodedCells {
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl EncodedCells {
+    /// Encodes the cells `cells` returns for each of `count` items.
+    fn new<'c>(count: usize, cells: impl Fn(u32) -> [&'c str; 2]) -> EncodedCells {
+        let (mut bytes, mut ends) = (Vec::new(), Vec::with_capacity(count));
+        for item in (0..count).filter_map(|item| u32::try_from(item).ok()) {
+            let [id, name] = cells(item);
+            bytes.extend_from_slice(&encode_fields(&neutralise(id), [&*neutralise(name)]));
+            ends.push(bytes.len());
+        }
+        EncodedCells { bytes, ends }
+    }
+
+    /// Returns the encoded cells of `item`.
+    fn get(&self, item: u32) -> &[u8] {
+        let item = item as usize;
+        let start = if item == 0 { 0 } else { self.ends[item - 1] };
+        &self.bytes[start..self.ends[item]]
+    }
+}
 
 /// What a cloud or project entry's row says about its role.
 struct Grant<'s> {
@@ -125,10 +163,21 @@ struct Grant<'s> {
 
 impl<'r, 'a> RowContext<'r, 'a> {
     fn new(resolution: &'r Resolution<'a>, collection: &'r Collection, anomalies: &[&'r Anomaly]) -> Self {
+        let index = &resolution.index;
+        let clouds = EncodedCells::new(index.clouds.len(), |cloud| {
+            let record = index.cloud_record(cloud);
+            [&record.id.0, &record.name]
+        });
+        let projects = EncodedCells::new(index.projects.len(), |project| {
+            let record = index.project_record(project);
+            [&record.id.0, &record.name]
+        });
         RowContext {
             resolution,
             anomalies: AnomalyLookup::of(anomalies),
             table: Table::new(PERMISSION_COLUMNS, PERMISSIONS_CSV_FORMAT, resolution.organization_id(), collection),
+            clouds,
+            projects,
         }
     }
 
@@ -140,10 +189,8 @@ impl<'r, 'a> RowContext<'r, 'a> {
             self.implicit_row(csv, &member, access)?;
         } else if access.clouds.is_empty() {
             let anomalies = facts::anomaly_codes(self.anomalies.of_member(access.member));
-            let empty = || Cow::Borrowed("");
-            let resource = [empty(), empty(), empty(), empty(), empty()];
             let tail = ["none", "", "", "", &anomalies, facts::no_access_reason(access), "false"];
-            return self.write_row(csv, &member, &resource, tail);
+            return self.write_row(csv, &member, NO_RESOURCE, tail);
         }
         access.clouds.iter().try_for_each(|entry| self.entry_rows(csv, &member, access, entry))
     }
@@ -157,27 +204,23 @@ impl<'r, 'a> RowContext<'r, 'a> {
         cloud: &CloudAccess,
     ) -> ::csv::Result<()> {
         let index = &self.resolution.index;
-        let record = index.cloud_record(cloud.cloud);
-        let resource =
-            [Cow::Borrowed("cloud"), neutralise(&record.id.0), neutralise(&record.name), "".into(), "".into()];
+        let resource = [b"cloud".as_slice(), self.clouds.get(cloud.cloud), NO_PAIR];
         let grant = Grant {
             role: cloud.role,
             sources: &cloud.sources,
             cap: facts::cloud_cap(index, cloud).unwrap_or_default(),
             anomalies: facts::anomaly_codes(&self.anomalies.of_cloud_entry(access.member, cloud)),
         };
-        self.grant_row(csv, member, &resource, grant)?;
+        self.grant_row(csv, member, resource, grant)?;
         cloud.projects.iter().try_for_each(|project| self.project_row(csv, member, access, cloud, project))
     }
 
     /// Writes an org owner's implicit `owner` row on the organization: every cloud and project, with no
     /// grant and no path (R1, R3).
     fn implicit_row(&self, csv: &mut Rows, member: &MemberCells, access: &MemberAccess) -> ::csv::Result<()> {
-        let empty = || Cow::Borrowed("");
-        let resource = [Cow::Borrowed("organization"), empty(), empty(), empty(), empty()];
         let anomalies = facts::anomaly_codes(&self.anomalies.member_wide(access.member));
         let tail = [Role::Owner.as_str(), "", "", "", &anomalies, IMPLICIT_NOTE, "true"];
-        self.write_row(csv, member, &resource, tail)
+        self.write_row(csv, member, ORGANIZATION, tail)
     }
 
     fn member_cells(&self, access: &MemberAccess) -> MemberCells {
@@ -199,21 +242,14 @@ impl<'r, 'a> RowContext<'r, 'a> {
         project: &ProjectAccess,
     ) -> ::csv::Result<()> {
         let index = &self.resolution.index;
-        let (cloud_record, record) = (index.cloud_record(cloud.cloud), index.project_record(project.project));
-        let resource = [
-            Cow::Borrowed("project"),
-            neutralise(&cloud_record.id.0),
-            neutralise(&cloud_record.name),
-            neutralise(&record.id.0),
-            neutralise(&record.name),
-        ];
+        let resource = [b"project".as_slice(), self.clouds.get(cloud.cloud), self.projects.get(project.project)];
         let grant = Grant {
             role: project.role,
             sources: &project.sources,
             cap: facts::project_cap(index, cloud, project).unwrap_or_default(),
             anomalies: facts::anomaly_codes(&self.anomalies.of_project_entry(access.member, project.project)),
         };
-        self.grant_row(csv, member, &resource, grant)
+        self.grant_row(csv, member, resource, grant)
     }
 
     /// Writes the row of an entry from grants: its role, every path behind it, its cap and anomalies.
@@ -221,7 +257,7 @@ impl<'r, 'a> RowContext<'r, 'a> {
         &self,
         csv: &mut Rows,
         member: &MemberCells,
-        resource: &ResourceCells<'_>,
+        resource: ResourceCells<'_>,
         grant: Grant<'_>,
     ) -> ::csv::Result<()> {
         let groups = neutralise_owned(facts::group_grants(&self.resolution.index, grant.sources));
@@ -236,11 +272,11 @@ impl<'r, 'a> RowContext<'r, 'a> {
         &self,
         csv: &mut Rows,
         member: &MemberCells,
-        resource: &ResourceCells<'_>,
+        resource: ResourceCells<'_>,
         tail: [&str; 7],
     ) -> ::csv::Result<()> {
-        let resource_cells = resource.iter().map(|cell| cell.as_ref());
-        self.table.row_after(csv, &member.start, resource_cells.chain(tail))
+        let [kind, cloud, project] = resource;
+        csv.write_record_after(&[&member.start, kind, cloud, project], tail)
     }
 }
 

@@ -45,25 +45,15 @@ impl Table {
 
     /// Writes one row: the format and collection cells, then `cells`.
     pub(crate) fn row<'c>(&self, rows: &mut Rows, cells: impl IntoIterator<Item = &'c str>) -> ::csv::Result<()> {
-        rows.write_record_after(&self.head, cells)
+        rows.write_record_after(&[&self.head], cells)
     }
 
     /// Returns the format and collection cells followed by `cells`, encoded, for rows that start with
-    /// the same cells ([`Table::row_after`]).
+    /// the same cells (`CsvRows::write_record_after`).
     pub(crate) fn encode_start<'c>(&self, cells: impl IntoIterator<Item = &'c str>) -> Vec<u8> {
         let mut start = self.head.clone();
         append_fields(&mut start, cells);
         start
-    }
-
-    /// Writes one row: `start` (from [`Table::encode_start`]), then `cells`.
-    pub(crate) fn row_after<'c>(
-        &self,
-        rows: &mut Rows,
-        start: &[u8],
-        cells: impl IntoIterator<Item = &'c str>,
-    ) -> ::csv::Result<()> {
-        rows.write_record_after(start, cells)
     }
 
     /// Writes the header, the rows of `leading`, then the rows `item_rows` writes for each of `items`,
