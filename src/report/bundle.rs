@@ -23,7 +23,7 @@ use crate::diff::Diff;
 use crate::evidence::{Provenance, Stamp};
 use crate::model::Collection;
 use crate::resolve::{Anomaly, MemberAccess, Resolution};
-use std::io::Write;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 /// Why a report could not be written.
@@ -77,7 +77,6 @@ pub fn write_organization(
     let anomalies = view.anomalies();
     let tally = ResourceTally::new(&view);
     let sources = data::DataSources { view: &view, tally: &tally, findings: finding_counts.as_ref() };
-    let page = render_page(&sources, collection, options, &stamp)?;
     let (members, view, tally, stamp) = (&members, &view, &tally, &stamp);
     let mut files: Vec<(&str, Fill<'_>)> = vec![
         (PERMISSIONS_JSON, Box::new(|out| document.write_json(out, 2))),
@@ -96,7 +95,14 @@ pub fn write_organization(
     if let Some(diff) = options.changes {
         files.push((CHANGES_CSV, Box::new(|out| write_csv(out, diff))));
     }
-    files.push((REPORT_HTML, Box::new(|out| out.write_all(page.as_bytes()))));
+    // The page is made while the other files are written: its data block is built on one core.
+    files.push((
+        REPORT_HTML,
+        Box::new(|out| {
+            let page = render_page(&sources, collection, options, stamp).map_err(io::Error::other)?;
+            out.write_all(page.as_bytes())
+        }),
+    ));
     report.write_concurrently(files)?;
     Ok(Written { paths: report.publish()?, anomalies: anomalies.len() })
 }
