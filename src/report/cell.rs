@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::io;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Returns a cell that no spreadsheet will run as a formula.
 ///
@@ -47,6 +48,21 @@ pub(crate) fn render(fill: impl FnOnce(&mut CsvRows) -> ::csv::Result<()>) -> io
     let mut rows = CsvRows::with_capacity(0);
     fill(&mut rows).map_err(io::Error::other)?;
     Ok(rows.into_inner())
+}
+
+/// The size of the largest chunk of rows rendered so far: the chunks of one file are alike, so a
+/// chunk's buffer starts that large rather than being copied every time it doubles.
+#[derive(Default)]
+pub(crate) struct ChunkCapacity(AtomicUsize);
+
+impl ChunkCapacity {
+    /// Runs `fill` on CSV rows over a buffer as large as the largest chunk so far, as [`render`] does.
+    pub(crate) fn render(&self, fill: impl FnOnce(&mut CsvRows) -> ::csv::Result<()>) -> io::Result<Vec<u8>> {
+        let mut rows = CsvRows::with_capacity(self.0.load(Ordering::Relaxed));
+        fill(&mut rows).map_err(io::Error::other)?;
+        self.0.fetch_max(rows.bytes.len(), Ordering::Relaxed);
+        Ok(rows.into_inner())
+    }
 }
 
 /// CSV rows rendered into a byte buffer, byte for byte as the `csv` crate writes them with CRLF line

@@ -3,7 +3,7 @@
 //! `anomalies.csv`, one row per anomaly. RFC 4180, comma, UTF-8, formula-safe (`docs/reports.md`
 //! documents the columns of formats `permaudit-csv/1` and, for `permissions.csv`, `permaudit-csv/2`).
 
-use super::cell::{encode_fields, neutralise, neutralise_owned, render};
+use super::cell::{encode_fields, neutralise, neutralise_owned, render, ChunkCapacity};
 use super::facts::{self, AnomalyLookup};
 use super::table::{Columns, Rows, Table, COLLECTION_COLUMNS, MEMBER_IDENTITY_COLUMNS};
 use crate::model::{Collection, Role};
@@ -74,8 +74,9 @@ pub fn write_anomalies<W: Write>(
     const CHUNK: usize = 1024;
     const WINDOW: usize = 16;
     let head = [CSV_FORMAT, &neutralise(resolution.organization_id()), &neutralise(&collection.collected_at)];
+    let capacity = ChunkCapacity::default();
     let rows = |chunk: &[&Anomaly]| {
-        render(|csv| chunk.iter().try_for_each(|anomaly| anomaly_row(csv, resolution, head, anomaly)))
+        capacity.render(|csv| chunk.iter().try_for_each(|anomaly| anomaly_row(csv, resolution, head, anomaly)))
     };
     writer.write_all(&render(|csv| csv.write_record(ANOMALY_COLUMNS))?)?;
     super::parallel::render_and_write(anomalies, CHUNK, WINDOW, rows, |bytes| writer.write_all(bytes))?;

@@ -2,7 +2,7 @@
 //! header row, a few leading rows, then the rows of many items rendered on every core in chunks. Every
 //! row starts with the table's format and the collection's columns, rendered once per table.
 
-use super::cell::{append_fields, encode_fields, neutralise, render};
+use super::cell::{append_fields, encode_fields, neutralise, render, ChunkCapacity};
 use crate::model::Collection;
 use std::io::{self, Write};
 
@@ -68,11 +68,12 @@ impl Table {
     ) -> io::Result<()> {
         writer.write_all(&render(|rows| rows.write_record(self.columns.names()))?)?;
         writer.write_all(&render(leading)?)?;
+        let capacity = ChunkCapacity::default();
         super::parallel::render_and_write(
             items,
             chunk,
             WINDOW,
-            |chunk| render(|rows| chunk.iter().try_for_each(|item| item_rows(rows, item))),
+            |chunk| capacity.render(|rows| chunk.iter().try_for_each(|item| item_rows(rows, item))),
             |bytes| writer.write_all(bytes),
         )?;
         writer.flush()
