@@ -8,6 +8,7 @@ use super::facts::{self, AnomalyLookup};
 use super::table::{Columns, Rows, Table, COLLECTION_COLUMNS, MEMBER_IDENTITY_COLUMNS};
 use crate::model::{Collection, Role};
 use crate::resolve::{Anomaly, CloudAccess, MemberAccess, ProjectAccess, Resolution, Source};
+use std::fmt::Write as _;
 use std::io::{self, Write};
 
 /// The format version written in the first column of every row.
@@ -87,7 +88,14 @@ pub fn write_anomalies<W: Write>(
 /// the ids involved and a sentence.
 fn anomaly_row(csv: &mut Rows, resolution: &Resolution<'_>, head: [&str; 3], anomaly: &Anomaly) -> ::csv::Result<()> {
     let index = &resolution.index;
-    let subjects: Vec<String> = anomaly.subjects(index).iter().map(ToString::to_string).collect();
+    let mut subjects = String::new();
+    for (position, subject) in anomaly.subjects(index).iter().enumerate() {
+        if position > 0 {
+            subjects.push_str("; ");
+        }
+        // Writing into a String cannot fail.
+        let _ = write!(subjects, "{subject}");
+    }
     let detail = anomaly.detail(index);
     let [format, organization_id, collected_at] = head;
     csv.write_record([
@@ -95,7 +103,7 @@ fn anomaly_row(csv: &mut Rows, resolution: &Resolution<'_>, head: [&str; 3], ano
         organization_id,
         collected_at,
         anomaly.kind().code(),
-        &neutralise(&subjects.join("; ")),
+        &neutralise(&subjects),
         &neutralise(&detail),
     ])
 }
