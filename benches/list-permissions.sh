@@ -4,7 +4,7 @@
 # output of the same size:
 #
 #   floor:        cat SNAPSHOT > /dev/null; cat PREVIOUS_OUTPUT > OUT
-#   floor+fsync:  the same, the output flushed to disk (dd conv=fsync), as permaudit's atomic write does
+#   floor+fsync:  the same, the output flushed to disk (dd conv=fsync), as permaudit does with PERMAUDIT_FSYNC=1
 #
 # Prints each round, the medians, the ratios permaudit / floor (target: at most 2) and peak memory /
 # snapshot size (target: at most 1.5).

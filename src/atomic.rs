@@ -6,6 +6,13 @@
 //! terminal, `/dev/null`, `/proc/self/fd/1`) is written into directly: replacing it would swap a system
 //! entry for a plain file. A file with other hard links is refused, since replacing one of its names
 //! would silently leave the others with the old content.
+//!
+//! How far a write goes before it returns is its [`Durability`]. Primary records (snapshots, signing
+//! keys) are forced to disk with [`write_file`]: losing one to a power cut loses data nobody can make
+//! again. Derived outputs (reports, `--output-file` of the commands that read a snapshot) are replaced
+//! with [`replace_file`], which is just as atomic for every reader but leaves the bytes to the system's
+//! cache: they can be written again from their snapshot, and forcing hundreds of megabytes to a slow
+//! disk costs more than making them. `PERMAUDIT_FSYNC=1` makes derived outputs durable too.
 
 use std::fs::{self, File, Metadata, OpenOptions};
 use std::io;
@@ -17,8 +24,71 @@ const MAX_LINKS: usize = 40;
 /// The longest part of a target's name that goes into its temporary file's name.
 const NAME_IN_TEMPORARY: usize = 96;
 
-/// Writes `path` through `fill`, replacing any previous regular file only when `fill` succeeded.
+/// The environment variable that makes derived outputs durable when set to `1`.
+pub const FSYNC_VARIABLE: &str = "PERMAUDIT_FSYNC";
+
+/// Whether a write is forced to disk before it returns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Durability {
+    /// The data and the rename are on disk when the write returns, and survive a power cut.
+    Durable,
+    /// Every reader sees the old file or the new one, never a mix; a power cut soon after the write
+    /// can lose the new one (a report's manifest lets `permaudit verify` tell).
+    Cached,
+}
+
+impl Durability {
+    /// Returns the durability of derived outputs: [`Durability::Cached`], unless `PERMAUDIT_FSYNC=1`.
+    pub fn of_derived_outputs() -> Durability {
+        Durability::from_setting(std::env::var_os(FSYNC_VARIABLE).as_deref())
+    }
+
+    /// Returns the durability of derived outputs when [`FSYNC_VARIABLE`] has `value`.
+    fn from_setting(value: Option<&std::ffi::OsStr>) -> Durability {
+        match value {
+            Some(value) if value == "1" => Durability::Durable,
+            _ => Durability::Cached,
+        }
+    }
+
+    /// Forces `file`'s data to disk when durable.
+    pub fn sync_file(self, file: &File) -> io::Result<()> {
+        match self {
+            Durability::Durable => file.sync_all(),
+            Durability::Cached => Ok(()),
+        }
+    }
+
+    /// Makes the renames in `directory` durable when durable; a file system that cannot sync a
+    /// directory loses nothing else.
+    pub fn sync_directory(self, directory: &Path) {
+        if self == Durability::Durable {
+            if let Ok(directory) = File::open(directory) {
+                let _ = directory.sync_all();
+            }
+        }
+    }
+}
+
+/// Writes the primary record `path` through `fill`, durably, replacing any previous regular file only
+/// when `fill` succeeded.
 pub fn write_file(path: &Path, fill: impl FnOnce(&mut File) -> io::Result<()>) -> io::Result<()> {
+    write_with(path, Durability::Durable, fill)
+}
+
+/// Writes the derived output `path` through `fill` as [`write_file`] does, with the durability of
+/// derived outputs ([`Durability::of_derived_outputs`]).
+pub fn replace_file(path: &Path, fill: impl FnOnce(&mut File) -> io::Result<()>) -> io::Result<()> {
+    write_with(path, Durability::of_derived_outputs(), fill)
+}
+
+/// Writes `path` through `fill`, replacing any previous regular file only when `fill` succeeded, and
+/// forces it to disk as `durability` says.
+pub fn write_with(
+    path: &Path,
+    durability: Durability,
+    fill: impl FnOnce(&mut File) -> io::Result<()>,
+) -> io::Result<()> {
     if fs::metadata(path).is_ok_and(|metadata| !metadata.is_file()) {
         return write_into(path, fill);
     }
@@ -41,16 +111,13 @@ pub fn write_file(path: &Path, fill: impl FnOnce(&mut File) -> io::Result<()>) -
         keep_mode_and_owner(temporary.as_file(), metadata)?;
     }
     fill(temporary.as_file_mut())?;
-    temporary.as_file().sync_all()?;
+    durability.sync_file(temporary.as_file())?;
     temporary.persist(&target).map_err(|error| error.error)?;
-    if let Ok(directory) = File::open(directory) {
-        // Makes the rename durable; a file system that cannot sync a directory loses nothing else.
-        let _ = directory.sync_all();
-    }
+    durability.sync_directory(directory);
     Ok(())
 }
 
-/// Removes the temporary files that an interrupted [`write_file`] of `path` left beside it, and
+/// Removes the temporary files that an interrupted [`write_with`] of `path` left beside it, and
 /// returns how many there were. Only names this module gives to temporaries of `path` are touched.
 pub fn remove_stale_temporaries(path: &Path) -> io::Result<usize> {
     let target = resolve_links(path)?;
@@ -200,6 +267,29 @@ mod tests {
         });
         assert!(failed.is_err());
         assert_eq!(fs::read_to_string(&path).unwrap(), "one");
+        assert_eq!(fs::read_dir(directory.path()).unwrap().count(), 1, "no temporary file is left");
+    }
+
+    #[test]
+    fn derived_outputs_are_durable_only_when_asked() {
+        assert_eq!(Durability::from_setting(None), Durability::Cached);
+        assert_eq!(Durability::from_setting(Some("0".as_ref())), Durability::Cached);
+        assert_eq!(Durability::from_setting(Some("".as_ref())), Durability::Cached);
+        assert_eq!(Durability::from_setting(Some("1".as_ref())), Durability::Durable);
+    }
+
+    #[test]
+    fn a_replaced_file_is_atomic_too() {
+        let directory = tempfile::tempdir().unwrap();
+        let path = directory.path().join("out.json");
+        replace_file(&path, |file| file.write_all(b"one")).unwrap();
+        let failed = replace_file(&path, |file| {
+            file.write_all(b"half")?;
+            Err(io::Error::other("stopped"))
+        });
+        assert!(failed.is_err());
+        assert_eq!(fs::read_to_string(&path).unwrap(), "one");
+        assert_eq!(fs::metadata(&path).unwrap().mode() & 0o777, 0o600);
         assert_eq!(fs::read_dir(directory.path()).unwrap().count(), 1, "no temporary file is left");
     }
 

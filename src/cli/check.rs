@@ -154,7 +154,7 @@ fn write_output(
     fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> anyhow::Result<()> {
     match path {
-        Some(path) => crate::atomic::write_file(path, |file| {
+        Some(path) => crate::atomic::replace_file(path, |file| {
             let mut writer = BufWriter::with_capacity(1 << 20, file);
             fill(&mut writer)?;
             writer.flush()

@@ -180,7 +180,7 @@ fn write(args: &DiffArgs, diff: &Diff) -> anyhow::Result<()> {
     };
     match &args.output_file {
         Some(path) => {
-            crate::atomic::write_file(path, |file| fill(file))
+            crate::atomic::replace_file(path, |file| fill(file))
                 .with_context(|| format!("cannot write `{}`", path.display()))?;
             info(&format!("Changes written to {}", path.display()));
         }

@@ -131,7 +131,7 @@ pub fn run(args: HistoryArgs) -> anyhow::Result<u8> {
         writer.flush()
     };
     match &args.output_file {
-        Some(path) => crate::atomic::write_file(path, |file| fill(file))
+        Some(path) => crate::atomic::replace_file(path, |file| fill(file))
             .with_context(|| format!("cannot write `{}`", path.display()))?,
         None => fill(&mut std::io::stdout().lock())?,
     }

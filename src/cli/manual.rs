@@ -102,7 +102,7 @@ fn write_pages(directory: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     for (name, page) in pages()? {
         let path = directory.join(name);
-        crate::atomic::write_file(&path, |file| file.write_all(&page))
+        crate::atomic::replace_file(&path, |file| file.write_all(&page))
             .with_context(|| format!("cannot write the manual page `{}`", path.display()))?;
         written.push(path);
     }

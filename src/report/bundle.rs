@@ -5,7 +5,7 @@
 use super::csv as csv_report;
 use super::diff::{changes_section, write_csv, REPORT_SECTION_ROWS};
 use super::directory::{
-    DirectoryError, ReportDirectory, ANOMALIES_CSV, CHANGES_CSV, FINDINGS_CSV, FINDINGS_JSON, MEMBERS_CSV,
+    DirectoryError, Fill, ReportDirectory, ANOMALIES_CSV, CHANGES_CSV, FINDINGS_CSV, FINDINGS_JSON, MEMBERS_CSV,
     PERMISSIONS_CSV, PERMISSIONS_JSON, REPORT_HTML, RESOURCES_CSV, REVOCATION_CSV,
 };
 use super::facts::AnomalyLookup;
@@ -23,7 +23,7 @@ use crate::diff::Diff;
 use crate::evidence::{Provenance, Stamp};
 use crate::model::Collection;
 use crate::resolve::{Anomaly, MemberAccess, Resolution};
-use std::io::Write;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 /// Why a report could not be written.
@@ -77,22 +77,33 @@ pub fn write_organization(
     let anomalies = view.anomalies();
     let tally = ResourceTally::new(&view);
     let sources = data::DataSources { view: &view, tally: &tally, findings: finding_counts.as_ref() };
-    let page = render_page(&sources, collection, options, &stamp)?;
-    report.write(PERMISSIONS_JSON, |out| document.write_json(out, 2))?;
-    report.write(PERMISSIONS_CSV, |out| {
-        csv_report::write_permissions(out, resolution, collection, &members, anomalies)
-    })?;
-    report.write(ANOMALIES_CSV, |out| csv_report::write_anomalies(out, resolution, collection, anomalies))?;
-    report.write(RESOURCES_CSV, |out| resources::write_resources(out, &view, collection, &tally))?;
-    report.write(MEMBERS_CSV, |out| members::write_members(out, &view, collection, &tally, finding_counts.as_ref()))?;
+    let (members, view, tally, stamp) = (&members, &view, &tally, &stamp);
+    let mut files: Vec<(&str, Fill<'_>)> = vec![
+        (PERMISSIONS_JSON, Box::new(|out| document.write_json(out, 2))),
+        (
+            PERMISSIONS_CSV,
+            Box::new(|out| csv_report::write_permissions(out, resolution, collection, members, anomalies)),
+        ),
+        (ANOMALIES_CSV, Box::new(|out| csv_report::write_anomalies(out, resolution, collection, anomalies))),
+        (RESOURCES_CSV, Box::new(|out| resources::write_resources(out, view, collection, tally))),
+        (MEMBERS_CSV, Box::new(|out| members::write_members(out, view, collection, tally, finding_counts.as_ref()))),
+    ];
     if let Some(evaluation) = options.evaluation {
-        report.write(FINDINGS_JSON, |out| findings::json::write(out, evaluation, &stamp))?;
-        report.write(FINDINGS_CSV, |out| findings::csv::write(out, evaluation))?;
+        files.push((FINDINGS_JSON, Box::new(|out| findings::json::write(out, evaluation, stamp))));
+        files.push((FINDINGS_CSV, Box::new(|out| findings::csv::write(out, evaluation))));
     }
     if let Some(diff) = options.changes {
-        report.write(CHANGES_CSV, |out| write_csv(out, diff))?;
+        files.push((CHANGES_CSV, Box::new(|out| write_csv(out, diff))));
     }
-    report.write(REPORT_HTML, |out| out.write_all(page.as_bytes()))?;
+    // The page is made while the other files are written: its data block is built on one core.
+    files.push((
+        REPORT_HTML,
+        Box::new(|out| {
+            let page = render_page(&sources, collection, options, stamp).map_err(io::Error::other)?;
+            out.write_all(page.as_bytes())
+        }),
+    ));
+    report.write_concurrently(files)?;
     Ok(Written { paths: report.publish()?, anomalies: anomalies.len() })
 }
 

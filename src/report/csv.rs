@@ -3,12 +3,12 @@
 //! `anomalies.csv`, one row per anomaly. RFC 4180, comma, UTF-8, formula-safe (`docs/reports.md`
 //! documents the columns of formats `permaudit-csv/1` and, for `permissions.csv`, `permaudit-csv/2`).
 
-use super::cell::{neutralise, render};
+use super::cell::{encode_fields, neutralise, neutralise_owned, render, ChunkCapacity};
 use super::facts::{self, AnomalyLookup};
 use super::table::{Columns, Rows, Table, COLLECTION_COLUMNS, MEMBER_IDENTITY_COLUMNS};
 use crate::model::{Collection, Role};
 use crate::resolve::{Anomaly, CloudAccess, MemberAccess, ProjectAccess, Resolution, Source};
-use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::io::{self, Write};
 
 /// The format version written in the first column of every row.
@@ -63,52 +63,104 @@ pub fn write_permissions<W: Write>(
 }
 
 /// Writes `anomalies.csv`: each of `anomalies` with its code, the ids involved and a sentence.
+///
+/// The rows are rendered in parallel chunks, since the sentences of a large organization's anomalies
+/// take longer to make than to write.
 pub fn write_anomalies<W: Write>(
     mut writer: W,
     resolution: &Resolution<'_>,
     collection: &Collection,
     anomalies: &[&Anomaly],
 ) -> io::Result<()> {
-    let index = &resolution.index;
-    let bytes = render(|csv| {
-        csv.write_record(ANOMALY_COLUMNS)?;
-        for anomaly in anomalies {
-            let subjects: Vec<String> = anomaly.subjects(index).iter().map(ToString::to_string).collect();
-            let detail = anomaly.detail(index);
-            csv.write_record([
-                CSV_FORMAT,
-                &neutralise(resolution.organization_id()),
-                &neutralise(&collection.collected_at),
-                anomaly.kind().code(),
-                &neutralise(&subjects.join("; ")),
-                &neutralise(&detail),
-            ])?;
-        }
-        Ok(())
-    })?;
-    writer.write_all(&bytes)?;
+    const CHUNK: usize = 1024;
+    const WINDOW: usize = 16;
+    let head = [CSV_FORMAT, &neutralise(resolution.organization_id()), &neutralise(&collection.collected_at)];
+    let capacity = ChunkCapacity::default();
+    let rows = |chunk: &[&Anomaly]| {
+        capacity.render(|csv| chunk.iter().try_for_each(|anomaly| anomaly_row(csv, resolution, head, anomaly)))
+    };
+    writer.write_all(&render(|csv| csv.write_record(ANOMALY_COLUMNS))?)?;
+    crate::parallel::render_and_write(anomalies, CHUNK, WINDOW, rows, |bytes| writer.write_all(bytes))?;
     writer.flush()
 }
 
-/// What every row of one report shares: the collection's columns and the anomaly lookup.
+/// Writes one row of `anomalies.csv`: `head` (format and collection cells), then the anomaly's code,
+/// the ids involved and a sentence.
+fn anomaly_row(csv: &mut Rows, resolution: &Resolution<'_>, head: [&str; 3], anomaly: &Anomaly) -> ::csv::Result<()> {
+    let index = &resolution.index;
+    let mut subjects = String::new();
+    for (position, subject) in anomaly.subjects(index).iter().enumerate() {
+        if position > 0 {
+            subjects.push_str("; ");
+        }
+        // Writing into a String cannot fail.
+        let _ = write!(subjects, "{subject}");
+    }
+    let detail = anomaly.detail(index);
+    let [format, organization_id, collected_at] = head;
+    csv.write_record([
+        format,
+        organization_id,
+        collected_at,
+        anomaly.kind().code(),
+        &neutralise(&subjects),
+        &neutralise(&detail),
+    ])
+}
+
+/// What every row of one report shares: the collection's columns, the anomaly lookup, and the cells
+/// of every cloud and project, encoded once.
 struct RowContext<'r, 'a> {
     resolution: &'r Resolution<'a>,
     anomalies: AnomalyLookup<'r>,
     table: Table,
+    clouds: EncodedCells,
+    projects: EncodedCells,
 }
 
-/// The member columns of a row, rendered once per member.
+/// The cells every row of one member starts with (the collection's and the member's), encoded once.
 struct MemberCells {
-    id: String,
-    email: String,
-    name: String,
-    is_service_account: &'static str,
-    org_role: &'static str,
-    org_role_sources: String,
+    start: Vec<u8>,
 }
 
-/// The resource columns of a row: type, cloud id and name, project id and name.
-type ResourceCells<'c> = [Cow<'c, str>; 5];
+/// The resource columns of a row, encoded: the type, then the cloud's id and name, then the project's.
+type ResourceCells<'c> = [&'c [u8]; 3];
+
+/// Two empty cells, encoded: the id and name of no cloud or no project.
+const NO_PAIR: &[u8] = b",";
+
+/// The resource columns of the rows that name no cloud.
+const NO_RESOURCE: ResourceCells<'static> = [b"", NO_PAIR, NO_PAIR];
+
+/// The resource columns of an org owner's implicit row.
+const ORGANIZATION: ResourceCells<'static> = [b"organization", NO_PAIR, NO_PAIR];
+
+/// The id and name of every cloud (or project) of an index, neutralised and encoded one after another:
+/// a large report's rows copy them from one place rather than gather them from every record.
+struct EncodedCells {
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl EncodedCells {
+    /// Encodes the cells `cells` returns for each of `count` items.
+    fn new<'c>(count: usize, cells: impl Fn(u32) -> [&'c str; 2]) -> EncodedCells {
+        let (mut bytes, mut ends) = (Vec::new(), Vec::with_capacity(count));
+        for item in (0..count).filter_map(|item| u32::try_from(item).ok()) {
+            let [id, name] = cells(item);
+            bytes.extend_from_slice(&encode_fields(&neutralise(id), [&*neutralise(name)]));
+            ends.push(bytes.len());
+        }
+        EncodedCells { bytes, ends }
+    }
+
+    /// Returns the encoded cells of `item`.
+    fn get(&self, item: u32) -> &[u8] {
+        let item = item as usize;
+        let start = if item == 0 { 0 } else { self.ends[item - 1] };
+        &self.bytes[start..self.ends[item]]
+    }
+}
 
 /// What a cloud or project entry's row says about its role.
 struct Grant<'s> {
@@ -120,10 +172,21 @@ struct Grant<'s> {
 
 impl<'r, 'a> RowContext<'r, 'a> {
     fn new(resolution: &'r Resolution<'a>, collection: &'r Collection, anomalies: &[&'r Anomaly]) -> Self {
+        let index = &resolution.index;
+        let clouds = EncodedCells::new(index.clouds.len(), |cloud| {
+            let record = index.cloud_record(cloud);
+            [&record.id.0, &record.name]
+        });
+        let projects = EncodedCells::new(index.projects.len(), |project| {
+            let record = index.project_record(project);
+            [&record.id.0, &record.name]
+        });
         RowContext {
             resolution,
             anomalies: AnomalyLookup::of(anomalies),
             table: Table::new(PERMISSION_COLUMNS, PERMISSIONS_CSV_FORMAT, resolution.organization_id(), collection),
+            clouds,
+            projects,
         }
     }
 
@@ -135,10 +198,8 @@ impl<'r, 'a> RowContext<'r, 'a> {
             self.implicit_row(csv, &member, access)?;
         } else if access.clouds.is_empty() {
             let anomalies = facts::anomaly_codes(self.anomalies.of_member(access.member));
-            let empty = || Cow::Borrowed("");
-            let resource = [empty(), empty(), empty(), empty(), empty()];
             let tail = ["none", "", "", "", &anomalies, facts::no_access_reason(access), "false"];
-            return self.write_row(csv, &member, &resource, tail);
+            return self.write_row(csv, &member, NO_RESOURCE, tail);
         }
         access.clouds.iter().try_for_each(|entry| self.entry_rows(csv, &member, access, entry))
     }
@@ -152,40 +213,33 @@ impl<'r, 'a> RowContext<'r, 'a> {
         cloud: &CloudAccess,
     ) -> ::csv::Result<()> {
         let index = &self.resolution.index;
-        let record = index.cloud_record(cloud.cloud);
-        let resource =
-            [Cow::Borrowed("cloud"), neutralise(&record.id.0), neutralise(&record.name), "".into(), "".into()];
+        let resource = [b"cloud".as_slice(), self.clouds.get(cloud.cloud), NO_PAIR];
         let grant = Grant {
             role: cloud.role,
             sources: &cloud.sources,
             cap: facts::cloud_cap(index, cloud).unwrap_or_default(),
             anomalies: facts::anomaly_codes(&self.anomalies.of_cloud_entry(access.member, cloud)),
         };
-        self.grant_row(csv, member, &resource, grant)?;
+        self.grant_row(csv, member, resource, grant)?;
         cloud.projects.iter().try_for_each(|project| self.project_row(csv, member, access, cloud, project))
     }
 
     /// Writes an org owner's implicit `owner` row on the organization: every cloud and project, with no
     /// grant and no path (R1, R3).
     fn implicit_row(&self, csv: &mut Rows, member: &MemberCells, access: &MemberAccess) -> ::csv::Result<()> {
-        let empty = || Cow::Borrowed("");
-        let resource = [Cow::Borrowed("organization"), empty(), empty(), empty(), empty()];
         let anomalies = facts::anomaly_codes(&self.anomalies.member_wide(access.member));
         let tail = [Role::Owner.as_str(), "", "", "", &anomalies, IMPLICIT_NOTE, "true"];
-        self.write_row(csv, member, &resource, tail)
+        self.write_row(csv, member, ORGANIZATION, tail)
     }
 
     fn member_cells(&self, access: &MemberAccess) -> MemberCells {
         let index = &self.resolution.index;
         let record = index.member_record(access.member);
-        MemberCells {
-            id: neutralise(record.member_id()).into_owned(),
-            email: neutralise(&record.email).into_owned(),
-            name: neutralise(&record.name).into_owned(),
-            is_service_account: if record.is_service_account { "true" } else { "false" },
-            org_role: facts::org_role(access),
-            org_role_sources: neutralise(&facts::org_role_sources(index, access)).into_owned(),
-        }
+        let (id, email, name) = (neutralise(record.member_id()), neutralise(&record.email), neutralise(&record.name));
+        let is_service_account = if record.is_service_account { "true" } else { "false" };
+        let org_role_sources = neutralise_owned(facts::org_role_sources(index, access));
+        let cells = [&*id, &email, &name, is_service_account, facts::org_role(access), &org_role_sources];
+        MemberCells { start: self.table.encode_start(cells) }
     }
 
     fn project_row(
@@ -197,21 +251,14 @@ impl<'r, 'a> RowContext<'r, 'a> {
         project: &ProjectAccess,
     ) -> ::csv::Result<()> {
         let index = &self.resolution.index;
-        let (cloud_record, record) = (index.cloud_record(cloud.cloud), index.project_record(project.project));
-        let resource = [
-            Cow::Borrowed("project"),
-            neutralise(&cloud_record.id.0),
-            neutralise(&cloud_record.name),
-            neutralise(&record.id.0),
-            neutralise(&record.name),
-        ];
+        let resource = [b"project".as_slice(), self.clouds.get(cloud.cloud), self.projects.get(project.project)];
         let grant = Grant {
             role: project.role,
             sources: &project.sources,
             cap: facts::project_cap(index, cloud, project).unwrap_or_default(),
             anomalies: facts::anomaly_codes(&self.anomalies.of_project_entry(access.member, project.project)),
         };
-        self.grant_row(csv, member, &resource, grant)
+        self.grant_row(csv, member, resource, grant)
     }
 
     /// Writes the row of an entry from grants: its role, every path behind it, its cap and anomalies.
@@ -219,10 +266,10 @@ impl<'r, 'a> RowContext<'r, 'a> {
         &self,
         csv: &mut Rows,
         member: &MemberCells,
-        resource: &ResourceCells<'_>,
+        resource: ResourceCells<'_>,
         grant: Grant<'_>,
     ) -> ::csv::Result<()> {
-        let groups = neutralise(&facts::group_grants(&self.resolution.index, grant.sources)).into_owned();
+        let groups = neutralise_owned(facts::group_grants(&self.resolution.index, grant.sources));
         let direct = facts::direct_levels(grant.sources);
         let tail = [grant.role.as_str(), &direct, &groups, &neutralise(&grant.cap), &grant.anomalies, "", "false"];
         self.write_row(csv, member, resource, tail)
@@ -234,19 +281,11 @@ impl<'r, 'a> RowContext<'r, 'a> {
         &self,
         csv: &mut Rows,
         member: &MemberCells,
-        resource: &ResourceCells<'_>,
+        resource: ResourceCells<'_>,
         tail: [&str; 7],
     ) -> ::csv::Result<()> {
-        let member_cells = [
-            member.id.as_str(),
-            &member.email,
-            &member.name,
-            member.is_service_account,
-            member.org_role,
-            &member.org_role_sources,
-        ];
-        let resource_cells = resource.iter().map(|cell| cell.as_ref());
-        self.table.row(csv, member_cells.into_iter().chain(resource_cells).chain(tail))
+        let [kind, cloud, project] = resource;
+        csv.write_record_after(&[&member.start, kind, cloud, project], tail)
     }
 }
 

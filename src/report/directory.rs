@@ -10,10 +10,17 @@
 //! report again before anything else happens; a staging folder without a manifest is a report that
 //! never started to publish, and is removed.
 //!
+//! A report is a derived output: its files and renames are forced to disk only with `PERMAUDIT_FSYNC=1`
+//! ([`Durability`]). A killed run loses nothing the recovery above needs, since the system's cache
+//! outlives the process; a power cut soon after a run can leave a damaged file, which the manifest lets
+//! `permaudit verify` find.
+//!
+//! Files written together ([`ReportDirectory::write_concurrently`]) are written each on its own thread.
 //! Every file is hashed as it is written; the last file of every report is `manifest.json`, which
 //! names the report's origin ([`Provenance`]) and every other file by SHA-256 and size, followed, when
 //! a signing key is given, by `manifest.sig` (`crate::evidence`, `docs/evidence.md`).
 
+use crate::atomic::Durability;
 use crate::digest::HashingWriter;
 use crate::evidence::manifest::{FileEntry, Manifest, MANIFEST_JSON, MANIFEST_SIG};
 use crate::evidence::{signing, Provenance};
@@ -65,6 +72,9 @@ pub const REPORT_FILES: &[&str] = &[
 /// What a report's file is written through: a large buffer over a writer that hashes every byte.
 pub type FileWriter<'f> = BufWriter<HashingWriter<&'f mut File>>;
 
+/// What writes one file of a report written with others at once.
+pub type Fill<'f> = Box<dyn FnOnce(&mut FileWriter<'_>) -> io::Result<()> + Send + 'f>;
+
 /// The start of a staging folder's name.
 const STAGING_PREFIX: &str = ".permaudit-staging-";
 
@@ -95,6 +105,7 @@ pub struct ReportDirectory {
     staging: tempfile::TempDir,
     files: Vec<FileEntry>,
     provenance: Provenance,
+    durability: Durability,
 }
 
 impl ReportDirectory {
@@ -104,10 +115,11 @@ impl ReportDirectory {
     pub fn create(target: &Path, provenance: &Provenance) -> Result<ReportDirectory, DirectoryError> {
         let failed = |error| DirectoryError::Create { path: target.to_owned(), error };
         fs::create_dir_all(target).map_err(failed)?;
-        recover(target)?;
+        let durability = Durability::of_derived_outputs();
+        recover(target, durability)?;
         let staging = tempfile::Builder::new().prefix(STAGING_PREFIX).tempdir_in(target).map_err(failed)?;
         let provenance = provenance.clone();
-        Ok(ReportDirectory { target: target.to_owned(), staging, files: Vec::new(), provenance })
+        Ok(ReportDirectory { target: target.to_owned(), staging, files: Vec::new(), provenance, durability })
     }
 
     /// Returns the directory the report is published into.
@@ -127,16 +139,63 @@ impl ReportDirectory {
         name: &str,
         fill: impl FnOnce(&mut FileWriter<'_>) -> io::Result<()>,
     ) -> Result<(), DirectoryError> {
+        let entry = self.stage(name, fill)?;
+        self.record(entry);
+        Ok(())
+    }
+
+    /// Writes `files` as [`ReportDirectory::write`] does, each on its own thread, since they are
+    /// independent; they are recorded in the order given, and the first failure in that order is
+    /// returned.
+    pub fn write_concurrently(&mut self, files: Vec<(&str, Fill<'_>)>) -> Result<(), DirectoryError> {
+        let staged: Vec<Result<FileEntry, DirectoryError>> = std::thread::scope(|scope| {
+            let this = &*self;
+            let running: Vec<_> = files
+                .into_iter()
+                .map(|(name, fill)| {
+                    let writer = std::thread::Builder::new().name(format!("write {name}"));
+                    let spawned = writer.spawn_scoped(scope, move || this.stage(name, fill));
+                    (name, spawned)
+                })
+                .collect();
+            running.into_iter().map(|(name, spawned)| this.finished(name, spawned)).collect()
+        });
+        for entry in staged {
+            self.record(entry?);
+        }
+        Ok(())
+    }
+
+    /// Returns what a thread of [`ReportDirectory::write_concurrently`] staged, or why it could not.
+    fn finished(
+        &self,
+        name: &str,
+        spawned: io::Result<std::thread::ScopedJoinHandle<'_, Result<FileEntry, DirectoryError>>>,
+    ) -> Result<FileEntry, DirectoryError> {
+        let running = spawned.map_err(|error| DirectoryError::Write { path: self.target.join(name), error })?;
+        running.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    }
+
+    /// Writes one file into the staging folder and returns its manifest entry.
+    fn stage(
+        &self,
+        name: &str,
+        fill: impl FnOnce(&mut FileWriter<'_>) -> io::Result<()>,
+    ) -> Result<FileEntry, DirectoryError> {
         let staged = self.staging.path().join(name);
         let failed = |error| DirectoryError::Write { path: self.target.join(name), error };
         let mut file = owner_only().open(&staged).map_err(failed)?;
         let mut writer = BufWriter::with_capacity(1 << 20, HashingWriter::new(&mut file));
         fill(&mut writer).and_then(|()| writer.flush()).map_err(failed)?;
         let (digest, size) = writer.into_inner().map_err(|error| failed(error.into_error()))?.finish();
-        file.sync_all().map_err(failed)?;
-        self.files.retain(|file| file.name != name);
-        self.files.push(FileEntry { name: name.to_owned(), sha256: digest.to_string(), size });
-        Ok(())
+        self.durability.sync_file(&file).map_err(failed)?;
+        Ok(FileEntry { name: name.to_owned(), sha256: digest.to_string(), size })
+    }
+
+    /// Records a staged file for the manifest, in place of an earlier one of the same name.
+    fn record(&mut self, entry: FileEntry) {
+        self.files.retain(|file| file.name != entry.name);
+        self.files.push(entry);
     }
 
     /// Writes the manifest (and its signature, with a signing key) last, moves every staged file into
@@ -153,23 +212,30 @@ impl ReportDirectory {
             check_replaceable(&self.target.join(name))?;
         }
         self.write_publication(&names)?;
-        move_into_place(self.staging.path(), &self.target, &names)
+        move_into_place(self.staging.path(), &self.target, &names, self.durability)
     }
 
-    /// Records the report's files in the staging folder, durably, before the first one moves.
+    /// Records the report's files in the staging folder before the first one moves (durably when the
+    /// report is: a power cut must not leave renames without their list).
     fn write_publication(&self, names: &[String]) -> Result<(), DirectoryError> {
         let path = self.staging.path().join(PUBLICATION);
         let failed = |error| DirectoryError::Write { path: self.target.clone(), error };
         let mut file = owner_only().open(&path).map_err(failed)?;
-        file.write_all(names.join("\n").as_bytes()).and_then(|()| file.sync_all()).map_err(failed)?;
-        sync_directory(self.staging.path());
+        let durability = self.durability;
+        file.write_all(names.join("\n").as_bytes()).and_then(|()| durability.sync_file(&file)).map_err(failed)?;
+        durability.sync_directory(self.staging.path());
         Ok(())
     }
 }
 
-/// Moves the staged `files` into `target` and removes the report files not among them; returns the
-/// paths written.
-fn move_into_place(staging: &Path, target: &Path, files: &[String]) -> Result<Vec<PathBuf>, DirectoryError> {
+/// Moves the staged `files` into `target` and removes the report files not among them, forcing the
+/// renames to disk as `durability` says; returns the paths written.
+fn move_into_place(
+    staging: &Path,
+    target: &Path,
+    files: &[String],
+    durability: Durability,
+) -> Result<Vec<PathBuf>, DirectoryError> {
     let mut published = Vec::with_capacity(files.len());
     for name in files {
         let path = target.join(name);
@@ -186,20 +252,13 @@ fn move_into_place(staging: &Path, target: &Path, files: &[String]) -> Result<Ve
             fs::remove_file(&path).map_err(|error| DirectoryError::Publish { path: path.clone(), error })?;
         }
     }
-    sync_directory(target);
+    durability.sync_directory(target);
     Ok(published)
-}
-
-/// Makes renames in `directory` durable; a file system that cannot sync a directory loses nothing else.
-fn sync_directory(directory: &Path) {
-    if let Ok(directory) = File::open(directory) {
-        let _ = directory.sync_all();
-    }
 }
 
 /// Finishes the publication an interrupted run started in `target`, and removes the staging folders
 /// of runs that never started one.
-fn recover(target: &Path) -> Result<(), DirectoryError> {
+fn recover(target: &Path, durability: Durability) -> Result<(), DirectoryError> {
     let failed = |error| DirectoryError::Create { path: target.to_owned(), error };
     let mut leftovers: Vec<PathBuf> = Vec::new();
     for entry in fs::read_dir(target).map_err(failed)? {
@@ -219,7 +278,7 @@ fn recover(target: &Path) -> Result<(), DirectoryError> {
                 for name in &files {
                     check_replaceable(&target.join(name))?;
                 }
-                move_into_place(&staging, target, &files)?;
+                move_into_place(&staging, target, &files, durability)?;
             }
             Err(error) if error.kind() == io::ErrorKind::NotFound => {}
             Err(error) => return Err(recovered(error)),
@@ -309,6 +368,46 @@ mod tests {
         );
         assert_eq!(manifest.command_line, ["permaudit", "report"]);
         assert!(!root.path().join(MANIFEST_SIG).exists(), "no key, no signature");
+    }
+
+    #[test]
+    fn files_written_at_once_are_recorded_as_if_written_in_turn() {
+        let contents = [("report.html", "page"), ("permissions.csv", "rows"), ("anomalies.csv", "")];
+        let root = tempfile::tempdir().unwrap();
+        let in_turn = root.path().join("in-turn");
+        let mut directory = ReportDirectory::create(&in_turn, &provenance()).unwrap();
+        contents.iter().for_each(|(name, text)| write(&mut directory, name, text));
+        let expected = directory.publish().unwrap();
+        let at_once = root.path().join("at-once");
+        let mut directory = ReportDirectory::create(&at_once, &provenance()).unwrap();
+        let files: Vec<(&str, Fill<'_>)> = contents
+            .iter()
+            .map(|&(name, text)| -> (&str, Fill<'_>) { (name, Box::new(move |out| out.write_all(text.as_bytes()))) })
+            .collect();
+        directory.write_concurrently(files).unwrap();
+        let written = directory.publish().unwrap();
+        let names =
+            |paths: &[PathBuf]| -> Vec<_> { paths.iter().map(|path| path.file_name().unwrap().to_owned()).collect() };
+        assert_eq!(names(&written), names(&expected));
+        for path in &expected {
+            let name = path.file_name().unwrap();
+            assert_eq!(fs::read(at_once.join(name)).unwrap(), fs::read(path).unwrap(), "{name:?}");
+        }
+    }
+
+    #[test]
+    fn the_first_failure_of_files_written_at_once_is_returned_and_nothing_published() {
+        let root = tempfile::tempdir().unwrap();
+        let mut directory = ReportDirectory::create(root.path(), &provenance()).unwrap();
+        let files: Vec<(&str, Fill<'_>)> = vec![
+            ("report.html", Box::new(|out| out.write_all(b"page"))),
+            ("permissions.csv", Box::new(|_| Err(io::Error::other("first")))),
+            ("anomalies.csv", Box::new(|_| Err(io::Error::other("second")))),
+        ];
+        let error = directory.write_concurrently(files).unwrap_err().to_string();
+        assert!(error.contains("permissions.csv") && error.contains("first"), "{error}");
+        drop(directory);
+        assert_eq!(fs::read_dir(root.path()).unwrap().count(), 0, "nothing is published");
     }
 
     #[test]

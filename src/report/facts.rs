@@ -8,6 +8,7 @@ use crate::resolve::{
     OrgIndex, ProjectAccess, ProjectIx, Resolution, Source,
 };
 use rustc_hash::FxHashMap as HashMap;
+use std::fmt::Write as _;
 
 /// Returns the member's effective organization role: `owner`, `collaborator` or `none` (R1, R2).
 ///
@@ -41,32 +42,51 @@ pub fn no_access_reason(access: &MemberAccess) -> &'static str {
 
 /// Returns the direct levels among the paths: `owner; readonly`.
 pub fn direct_levels(sources: &[Source]) -> String {
-    let levels: Vec<&str> = sources
-        .iter()
-        .filter_map(|source| match source {
-            Source::Direct(level) => Some(level.as_str()),
-            Source::Group { .. } => None,
-        })
-        .collect();
-    levels.join("; ")
+    let mut levels = String::new();
+    let direct = sources.iter().filter_map(|source| match source {
+        Source::Direct(level) => Some(level.as_str()),
+        Source::Group { .. } => None,
+    });
+    for (position, level) in direct.enumerate() {
+        push_separator(&mut levels, position);
+        levels.push_str(level);
+    }
+    levels
 }
 
 /// Returns the group grants among the paths: `ml (ug_1): collaborator; platform (ug_platform): owner`.
 pub fn group_grants(index: &OrgIndex<'_>, sources: &[Source]) -> String {
-    let grants: Vec<String> = sources
-        .iter()
-        .filter_map(|source| match *source {
-            Source::Group { group, role } => Some(describe_group_grant(index, group, role)),
-            Source::Direct(_) => None,
-        })
-        .collect();
-    grants.join("; ")
+    let mut grants = String::new();
+    let groups = sources.iter().filter_map(|source| match *source {
+        Source::Group { group, role } => Some((group, role)),
+        Source::Direct(_) => None,
+    });
+    for (position, (group, role)) in groups.enumerate() {
+        push_separator(&mut grants, position);
+        push_group_grant(&mut grants, index, group, role);
+    }
+    grants
 }
 
 /// Returns one group grant in words: `ml (ug_1): collaborator`.
 pub fn describe_group_grant(index: &OrgIndex<'_>, group: GroupIx, role: Role) -> String {
+    let mut grant = String::new();
+    push_group_grant(&mut grant, index, group, role);
+    grant
+}
+
+/// Appends one group grant in words to `text`, as [`describe_group_grant`] returns it.
+fn push_group_grant(text: &mut String, index: &OrgIndex<'_>, group: GroupIx, role: Role) {
     let record = index.group_record(group);
-    format!("{} ({}): {role}", record.name, record.id)
+    // Writing into a String cannot fail.
+    let _ = write!(text, "{} ({}): {role}", record.name, record.id);
+}
+
+/// Appends the `; ` that separates the items of a list before every item but the first.
+fn push_separator(text: &mut String, position: usize) {
+    if position > 0 {
+        text.push_str("; ");
+    }
 }
 
 /// Returns why a cloud role is lower than its best grant (R3), if a rule lowered it.

@@ -2,7 +2,7 @@
 //! header row, a few leading rows, then the rows of many items rendered on every core in chunks. Every
 //! row starts with the table's format and the collection's columns, rendered once per table.
 
-use super::cell::{neutralise, render};
+use super::cell::{append_fields, encode_fields, neutralise, render, ChunkCapacity};
 use crate::model::Collection;
 use std::io::{self, Write};
 
@@ -23,34 +23,37 @@ impl Columns {
     }
 }
 
-/// The CSV writer a table's rows are rendered through, over a byte buffer.
-pub(crate) type Rows = ::csv::Writer<Vec<u8>>;
+/// The CSV rows a table's rows are rendered through, over a byte buffer.
+pub(crate) type Rows = super::cell::CsvRows;
 
 /// How many chunks are rendered at once while the previous ones are written.
 const WINDOW: usize = 16;
 
-/// One table being written: its columns and the cells every row starts with.
+/// One table being written: its columns and the cells every row starts with, encoded once.
 pub(crate) struct Table {
     columns: Columns,
-    head: [String; 4],
+    head: Vec<u8>,
 }
 
 impl Table {
     /// Returns the table of `columns` in format `format` for the collection of `organization_id`.
     pub(crate) fn new(columns: Columns, format: &str, organization_id: &str, collection: &Collection) -> Table {
         let complete = if collection.complete { "true" } else { "false" };
-        let head = [
-            format.to_owned(),
-            neutralise(organization_id).into_owned(),
-            neutralise(&collection.collected_at).into_owned(),
-            complete.to_owned(),
-        ];
-        Table { columns, head }
+        let collection_cells = [&*neutralise(organization_id), &neutralise(&collection.collected_at), complete];
+        Table { columns, head: encode_fields(format, collection_cells) }
     }
 
     /// Writes one row: the format and collection cells, then `cells`.
-    pub(crate) fn row<'c>(&'c self, rows: &mut Rows, cells: impl IntoIterator<Item = &'c str>) -> ::csv::Result<()> {
-        rows.write_record(self.head.iter().map(String::as_str).chain(cells))
+    pub(crate) fn row<'c>(&self, rows: &mut Rows, cells: impl IntoIterator<Item = &'c str>) -> ::csv::Result<()> {
+        rows.write_record_after(&[&self.head], cells)
+    }
+
+    /// Returns the format and collection cells followed by `cells`, encoded, for rows that start with
+    /// the same cells (`CsvRows::write_record_after`).
+    pub(crate) fn encode_start<'c>(&self, cells: impl IntoIterator<Item = &'c str>) -> Vec<u8> {
+        let mut start = self.head.clone();
+        append_fields(&mut start, cells);
+        start
     }
 
     /// Writes the header, the rows of `leading`, then the rows `item_rows` writes for each of `items`,
@@ -65,11 +68,12 @@ impl Table {
     ) -> io::Result<()> {
         writer.write_all(&render(|rows| rows.write_record(self.columns.names()))?)?;
         writer.write_all(&render(leading)?)?;
+        let capacity = ChunkCapacity::default();
         crate::parallel::render_and_write(
             items,
             chunk,
             WINDOW,
-            |chunk| render(|rows| chunk.iter().try_for_each(|item| item_rows(rows, item))),
+            |chunk| capacity.render(|rows| chunk.iter().try_for_each(|item| item_rows(rows, item))),
             |bytes| writer.write_all(bytes),
         )?;
         writer.flush()

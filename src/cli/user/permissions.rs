@@ -118,13 +118,13 @@ fn output_target(args: &ListPermissionsArgs) -> Option<&PathBuf> {
     args.output_file.as_ref().or(args.output.as_ref())
 }
 
-/// Writes a file atomically through a large buffer, and says where the results went.
+/// Writes a derived output atomically through a large buffer, and says where the results went.
 fn write_file<T>(
     target: &Path,
     write: impl FnOnce(&mut BufWriter<&mut std::fs::File>) -> std::io::Result<T>,
 ) -> anyhow::Result<T> {
     let mut result = None;
-    crate::atomic::write_file(target, |file| {
+    crate::atomic::replace_file(target, |file| {
         let mut writer = BufWriter::with_capacity(1 << 20, file);
         result = Some(write(&mut writer)?);
         writer.flush()

@@ -4,7 +4,7 @@
 
 use super::render_chunks;
 use crate::controls::{Evaluation, FindingView};
-use crate::report::cell::{neutralise, render};
+use crate::report::cell::{neutralise, render, CsvRows};
 use std::borrow::Cow;
 use std::io::{self, Write};
 
@@ -55,14 +55,13 @@ pub fn write<W: Write>(mut writer: W, evaluation: &Evaluation<'_, '_>) -> io::Re
         &evaluation.findings,
         |chunk| {
             // A row takes about 420 bytes: sizing the buffer once spares the copies of growing it.
-            let buffer = Vec::with_capacity(chunk.len() * 512);
-            let mut csv = ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).from_writer(buffer);
+            let mut csv = CsvRows::with_capacity(chunk.len() * 512);
             for finding in chunk {
                 let view = evaluation.view(finding);
                 let cells = row(&head, &view);
                 csv.write_record(cells.iter().map(|cell| cell.as_bytes())).map_err(io::Error::other)?;
             }
-            csv.into_inner().map_err(|error| error.into_error())
+            Ok(csv.into_inner())
         },
         |bytes| writer.write_all(bytes),
     )?;

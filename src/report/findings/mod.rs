@@ -24,9 +24,12 @@ pub fn write_directory(
 ) -> Result<Vec<PathBuf>, DirectoryError> {
     let stamp = provenance.stamp();
     let mut report = ReportDirectory::create(directory, provenance)?;
-    report.write(FINDINGS_JSON, |out| json::write(out, evaluation, &stamp))?;
-    report.write(FINDINGS_CSV, |out| csv::write(out, evaluation))?;
-    report.write(FINDINGS_JUNIT, |out| junit::write(out, evaluation))?;
+    let stamp = &stamp;
+    report.write_concurrently(vec![
+        (FINDINGS_JSON, Box::new(|out| json::write(out, evaluation, stamp))),
+        (FINDINGS_CSV, Box::new(|out| csv::write(out, evaluation))),
+        (FINDINGS_JUNIT, Box::new(|out| junit::write(out, evaluation))),
+    ])?;
     report.publish()
 }
 

@@ -12,10 +12,15 @@ use std::io::Write;
 /// which costs a few hundred bytes per piece.
 const PIECE: usize = 4 << 20;
 
+/// The deflate level. On the data block of a 100,000-member organization (24.6 MB of JSON), level 3
+/// takes a sixth of level 6's time (0.5 s against 3.0 s on one core) for a block 7% larger (6.8 MB
+/// against 6.4 MB); level 1 saves little more time and is 38% larger.
+const LEVEL: u32 = 3;
+
 /// The gzip header: deflate, no flags, no time (so the output is deterministic), unknown system.
 const HEADER: [u8; 10] = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
 
-/// Returns `bytes` as one gzip member, compressed at level 6 on every core.
+/// Returns `bytes` as one gzip member, compressed at [`LEVEL`] on every core.
 pub fn gzip(bytes: &[u8]) -> Vec<u8> {
     let pieces: Vec<&[u8]> = bytes.chunks(PIECE).collect();
     let last = pieces.len().saturating_sub(1);
@@ -38,7 +43,7 @@ pub fn gzip(bytes: &[u8]) -> Vec<u8> {
 /// Deflates one piece: the last one ends the stream, the others end with a sync flush, on a byte
 /// boundary and without the final-block mark, so that the next piece can follow.
 fn deflate(piece: &[u8], is_last: bool) -> Vec<u8> {
-    let mut encoder = DeflateEncoder::new(Vec::with_capacity(piece.len() / 3), Compression::new(6));
+    let mut encoder = DeflateEncoder::new(Vec::with_capacity(piece.len() / 3), Compression::new(LEVEL));
     // Writing into a Vec cannot fail.
     let _ = encoder.write_all(piece);
     if is_last {
