@@ -25,17 +25,51 @@ impl<'a> OrgIndex<'a> {
     /// Builds the indices; each list is ordered as the output orders it.
     pub fn new(organization: &'a Organization) -> Self {
         let org = organization;
-        let members =
-            sorted_positions(org.members.len(), |i| (org.members[i].email.as_str(), org.members[i].member_id()));
-        let groups = sorted_positions(org.groups.len(), |i| (org.groups[i].name.as_str(), org.groups[i].id.as_str()));
-        let clouds = sorted_positions(org.clouds.len(), |i| (org.clouds[i].name.as_str(), org.clouds[i].id.as_str()));
-        let projects =
-            sorted_positions(org.projects.len(), |i| (org.projects[i].name.as_str(), org.projects[i].id.as_str()));
-        let mut duplicates = Vec::new();
-        let member_by_id = id_map(&members, |i| org.members[i].member_id(), Subject::user, &mut duplicates);
-        let group_by_id = id_map(&groups, |i| org.groups[i].id.as_str(), Subject::group, &mut duplicates);
-        let cloud_by_id = id_map(&clouds, |i| org.clouds[i].id.as_str(), Subject::cloud, &mut duplicates);
-        let project_by_id = id_map(&projects, |i| org.projects[i].id.as_str(), Subject::project, &mut duplicates);
+        // The members' table is the largest; the other three are built beside it.
+        let ((members, member_by_id), ((groups, group_by_id), ((clouds, cloud_by_id), (projects, project_by_id)))) =
+            rayon::join(
+                || {
+                    let members = sorted_positions(org.members.len(), |i| {
+                        (org.members[i].email.as_str(), org.members[i].member_id())
+                    });
+                    let by_id = id_map(&members, |i| org.members[i].member_id(), Subject::user);
+                    (members, by_id)
+                },
+                || {
+                    rayon::join(
+                        || {
+                            let groups = sorted_positions(org.groups.len(), |i| {
+                                (org.groups[i].name.as_str(), org.groups[i].id.as_str())
+                            });
+                            let by_id = id_map(&groups, |i| org.groups[i].id.as_str(), Subject::group);
+                            (groups, by_id)
+                        },
+                        || {
+                            rayon::join(
+                                || {
+                                    let clouds = sorted_positions(org.clouds.len(), |i| {
+                                        (org.clouds[i].name.as_str(), org.clouds[i].id.as_str())
+                                    });
+                                    let by_id = id_map(&clouds, |i| org.clouds[i].id.as_str(), Subject::cloud);
+                                    (clouds, by_id)
+                                },
+                                || {
+                                    let projects = sorted_positions(org.projects.len(), |i| {
+                                        (org.projects[i].name.as_str(), org.projects[i].id.as_str())
+                                    });
+                                    let by_id = id_map(&projects, |i| org.projects[i].id.as_str(), Subject::project);
+                                    (projects, by_id)
+                                },
+                            )
+                        },
+                    )
+                },
+            );
+        let ((member_by_id, mut duplicates), (group_by_id, groups_twice)) = (member_by_id, group_by_id);
+        let ((cloud_by_id, clouds_twice), (project_by_id, projects_twice)) = (cloud_by_id, project_by_id);
+        duplicates.extend(groups_twice);
+        duplicates.extend(clouds_twice);
+        duplicates.extend(projects_twice);
         OrgIndex {
             organization,
             members,
@@ -93,32 +127,40 @@ impl<'a> OrgIndex<'a> {
     /// Returns the members that share an email with another member id (emails compared
     /// case-insensitively), one list per email, each list and the lists in output order.
     pub fn shared_emails(&self) -> Vec<Vec<MemberIx>> {
-        let mut by_email: HashMap<String, Vec<MemberIx>> = HashMap::default();
-        for member in 0..self.members.len() as MemberIx {
-            if self.member(self.member_record(member).member_id()) == Some(member) {
-                by_email.entry(email_key(&self.member_record(member).email)).or_default().push(member);
-            }
-        }
-        let mut shared: Vec<Vec<MemberIx>> = by_email.into_values().filter(|members| members.len() > 1).collect();
+        use rayon::prelude::*;
+        let mut keyed: Vec<(String, MemberIx)> = (0..self.members.len() as MemberIx)
+            .into_par_iter()
+            .filter(|&member| self.member(self.member_record(member).member_id()) == Some(member))
+            .map(|member| (email_key(&self.member_record(member).email), member))
+            .collect();
+        // Stable: the members of one email stay in output order.
+        keyed.par_sort_by(|a, b| a.0.cmp(&b.0));
+        let mut shared: Vec<Vec<MemberIx>> = keyed
+            .chunk_by(|a, b| a.0 == b.0)
+            .filter(|same| same.len() > 1)
+            .map(|same| same.iter().map(|&(_, member)| member).collect())
+            .collect();
         shared.sort_unstable();
         shared
     }
 }
 
 /// Returns record positions sorted by key; ties keep record order, so the result is deterministic.
-fn sorted_positions<'k>(len: usize, key: impl Fn(usize) -> (&'k str, &'k str)) -> Vec<usize> {
+fn sorted_positions<'k>(len: usize, key: impl Fn(usize) -> (&'k str, &'k str) + Sync) -> Vec<usize> {
+    use rayon::prelude::*;
     let mut positions: Vec<usize> = (0..len).collect();
-    positions.sort_by(|&a, &b| key(a).cmp(&key(b)));
+    positions.par_sort_by(|&a, &b| key(a).cmp(&key(b)));
     positions
 }
 
+/// Maps ids to their index in `order`; returns the ids met again, which keep their first index.
 fn id_map<'a>(
     order: &[usize],
     id_of: impl Fn(usize) -> &'a str,
     subject: fn(&str) -> Subject,
-    duplicates: &mut Vec<Subject>,
-) -> HashMap<&'a str, u32> {
+) -> (HashMap<&'a str, u32>, Vec<Subject>) {
     let mut map = HashMap::with_capacity_and_hasher(order.len(), Default::default());
+    let mut duplicates = Vec::new();
     for (index, &position) in order.iter().enumerate() {
         let id = id_of(position);
         if map.contains_key(id) {
@@ -128,5 +170,5 @@ fn id_map<'a>(
         // Indices fit in u32: an organization has far fewer than four billion records.
         map.insert(id, index as u32);
     }
-    map
+    (map, duplicates)
 }
