@@ -3,7 +3,7 @@
 //! mutes reaches `--fail-on`.
 
 use super::controls::{ControlsArgs, FailOn};
-use super::evidence::{provenance, shown_controls, start, RedactArgs, SignArgs, Start};
+use super::evidence::{provenance, shown_controls, start, Digest, RedactArgs, SignArgs, Start};
 use super::output::{info, phase, start_clock};
 use super::{EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK};
 use crate::controls::{default_policy_text, evaluate, Evaluation, Request};
@@ -89,7 +89,12 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
         anyhow::bail!("--sign-key signs the manifest of a report directory: give --out-dir DIR as well");
     }
     let settings = args.controls.settings()?;
-    let Start { redactor, signing_key, input } = start(args.org.as_deref(), &args.redaction, &args.signing)?;
+    // Only the findings document and a report directory name the snapshot by its digest.
+    let digest = match args.out_dir.is_some() || args.format == CheckFormat::Json {
+        true => Digest::Shown,
+        false => Digest::Unshown,
+    };
+    let Start { redactor, signing_key, input } = start(args.org.as_deref(), &args.redaction, &args.signing, digest)?;
     let provenance = provenance(vec![input.facts.clone()], redactor.as_ref(), signing_key)?;
     let started = Instant::now();
     let resolution = resolve(&input.snapshot.organization);

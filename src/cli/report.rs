@@ -4,7 +4,7 @@
 
 use super::controls::{ControlsArgs, FailOn, Settings};
 use super::evidence::{find_member, first_found, provenance, redact_input, shown_controls, Input};
-use super::evidence::{start, RedactArgs, SignArgs, Start};
+use super::evidence::{start, Digest, RedactArgs, SignArgs, Start};
 use super::output::{info, phase, start_clock};
 use super::source::load_with_digest;
 use super::{EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK};
@@ -61,7 +61,8 @@ pub struct ReportArgs {
 pub fn run(args: ReportArgs) -> anyhow::Result<u8> {
     start_clock();
     let settings = args.controls.settings()?;
-    let Start { redactor, signing_key, input } = start(args.org.as_deref(), &args.redaction, &args.signing)?;
+    let Start { redactor, signing_key, input } =
+        start(args.org.as_deref(), &args.redaction, &args.signing, Digest::Shown)?;
     let started = Instant::now();
     let resolution = resolve(&input.snapshot.organization);
     phase("resolve", started);
@@ -128,7 +129,7 @@ impl Baseline {
         redactor: Option<&Redactor>,
     ) -> anyhow::Result<Self> {
         let (snapshot, digest) = load_with_digest(Some(path))?;
-        let baseline = redact_input(snapshot, digest, role::BASELINE, redactor)?;
+        let baseline = redact_input(snapshot, Some(digest), role::BASELINE, redactor)?;
         let old = resolve(&baseline.snapshot.organization);
         let options = Options::default();
         let new = (resolution, &input.snapshot.collection);

@@ -45,12 +45,14 @@ pub struct SnapshotFacts {
 }
 
 impl SnapshotFacts {
-    /// Returns the facts of `snapshot`, whose bytes have `digest`, in `role`.
-    pub fn new(role: &str, digest: Sha256Digest, snapshot: &Snapshot) -> SnapshotFacts {
+    /// Returns the facts of `snapshot`, whose bytes have `digest` when it was hashed, in `role`. A
+    /// snapshot is left unhashed only by a command none of whose outputs names it by its digest: its
+    /// `sha256` is then empty.
+    pub fn new(role: &str, digest: Option<Sha256Digest>, snapshot: &Snapshot) -> SnapshotFacts {
         let collection = &snapshot.collection;
         SnapshotFacts {
             role: role.to_owned(),
-            sha256: digest.to_string(),
+            sha256: digest.map(|digest| digest.to_string()).unwrap_or_default(),
             organization_id: snapshot.organization.id.to_string(),
             collected_at: collection.collected_at.clone(),
             source: collection.source.clone(),
@@ -111,7 +113,7 @@ impl Provenance {
         Provenance {
             command_line: vec!["permaudit".to_owned()],
             generated_at: crate::clock::rfc3339(chrono::DateTime::UNIX_EPOCH),
-            snapshots: vec![SnapshotFacts::new(role::ORGANIZATION, snapshot.digest(), snapshot)],
+            snapshots: vec![SnapshotFacts::new(role::ORGANIZATION, Some(snapshot.digest()), snapshot)],
             redaction: None,
             signing_key: None,
         }
