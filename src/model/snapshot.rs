@@ -149,8 +149,13 @@ impl Snapshot {
     /// Writes the snapshot as JSON with stable key order: serde_json's pretty printing, rendered on
     /// every core.
     pub fn to_writer<W: Write>(&self, mut writer: W) -> std::io::Result<()> {
+        super::write::write_pretty(&self.file_ref(), &mut writer)
+    }
+
+    /// Returns the file layout of this snapshot, borrowed.
+    pub(super) fn file_ref(&self) -> SnapshotFileRef<'_> {
         let organization = &self.organization;
-        let file = SnapshotFileRef {
+        SnapshotFileRef {
             format: SNAPSHOT_FORMAT,
             organization_id: &organization.id,
             collected_at: &self.collection.collected_at,
@@ -162,8 +167,7 @@ impl Snapshot {
             memberships: &organization.memberships,
             clouds: &organization.clouds,
             projects: &organization.projects,
-        };
-        super::write::write_pretty(&file, &mut writer)
+        }
     }
 
     /// Writes the snapshot to `path` atomically: a reader sees the old file or the whole new one.

@@ -158,21 +158,7 @@ mod tests {
     use crate::synth::{generate, Shape};
 
     fn serde_pretty(snapshot: &Snapshot) -> Vec<u8> {
-        let organization = &snapshot.organization;
-        let file = super::SnapshotFileRef {
-            format: crate::model::SNAPSHOT_FORMAT,
-            organization_id: &organization.id,
-            collected_at: &snapshot.collection.collected_at,
-            source: &snapshot.collection.source,
-            complete: snapshot.collection.complete,
-            gaps: &snapshot.collection.gaps,
-            members: &organization.members,
-            groups: &organization.groups,
-            memberships: &organization.memberships,
-            clouds: &organization.clouds,
-            projects: &organization.projects,
-        };
-        serde_json::to_vec_pretty(&file).expect("serialized")
+        serde_json::to_vec_pretty(&snapshot.file_ref()).expect("serialized")
     }
 
     fn written(snapshot: &Snapshot) -> Vec<u8> {
