@@ -25,46 +25,14 @@ impl<'a> OrgIndex<'a> {
     /// Builds the indices; each list is ordered as the output orders it.
     pub fn new(organization: &'a Organization) -> Self {
         let org = organization;
+        let members = || table(&org.members, |m| (m.email.as_str(), m.member_id()), |m| m.member_id(), Subject::user);
+        let groups = || table(&org.groups, |g| (g.name.as_str(), g.id.as_str()), |g| g.id.as_str(), Subject::group);
+        let clouds = || table(&org.clouds, |c| (c.name.as_str(), c.id.as_str()), |c| c.id.as_str(), Subject::cloud);
+        let projects =
+            || table(&org.projects, |p| (p.name.as_str(), p.id.as_str()), |p| p.id.as_str(), Subject::project);
         // The members' table is the largest; the other three are built beside it.
         let ((members, member_by_id), ((groups, group_by_id), ((clouds, cloud_by_id), (projects, project_by_id)))) =
-            rayon::join(
-                || {
-                    let members = sorted_positions(org.members.len(), |i| {
-                        (org.members[i].email.as_str(), org.members[i].member_id())
-                    });
-                    let by_id = id_map(&members, |i| org.members[i].member_id(), Subject::user);
-                    (members, by_id)
-                },
-                || {
-                    rayon::join(
-                        || {
-                            let groups = sorted_positions(org.groups.len(), |i| {
-                                (org.groups[i].name.as_str(), org.groups[i].id.as_str())
-                            });
-                            let by_id = id_map(&groups, |i| org.groups[i].id.as_str(), Subject::group);
-                            (groups, by_id)
-                        },
-                        || {
-                            rayon::join(
-                                || {
-                                    let clouds = sorted_positions(org.clouds.len(), |i| {
-                                        (org.clouds[i].name.as_str(), org.clouds[i].id.as_str())
-                                    });
-                                    let by_id = id_map(&clouds, |i| org.clouds[i].id.as_str(), Subject::cloud);
-                                    (clouds, by_id)
-                                },
-                                || {
-                                    let projects = sorted_positions(org.projects.len(), |i| {
-                                        (org.projects[i].name.as_str(), org.projects[i].id.as_str())
-                                    });
-                                    let by_id = id_map(&projects, |i| org.projects[i].id.as_str(), Subject::project);
-                                    (projects, by_id)
-                                },
-                            )
-                        },
-                    )
-                },
-            );
+            rayon::join(members, || rayon::join(groups, || rayon::join(clouds, projects)));
         let ((member_by_id, mut duplicates), (group_by_id, groups_twice)) = (member_by_id, group_by_id);
         let ((cloud_by_id, clouds_twice), (project_by_id, projects_twice)) = (cloud_by_id, project_by_id);
         duplicates.extend(groups_twice);
@@ -145,6 +113,22 @@ impl<'a> OrgIndex<'a> {
     }
 }
 
+/// Ids mapped to their index, and the ids met again (which keep their first index).
+type IdMap<'a> = (HashMap<&'a str, u32>, Vec<Subject>);
+
+/// Returns the positions of `records` in output order, with the map from id to index and the ids met
+/// again.
+fn table<'a, T: Sync>(
+    records: &'a [T],
+    key: impl Fn(&'a T) -> (&'a str, &'a str) + Sync,
+    id_of: impl Fn(&'a T) -> &'a str,
+    subject: fn(&str) -> Subject,
+) -> (Vec<usize>, IdMap<'a>) {
+    let positions = sorted_positions(records.len(), |i| key(&records[i]));
+    let by_id = id_map(&positions, |i| id_of(&records[i]), subject);
+    (positions, by_id)
+}
+
 /// Returns record positions sorted by key; ties keep record order, so the result is deterministic.
 fn sorted_positions<'k>(len: usize, key: impl Fn(usize) -> (&'k str, &'k str) + Sync) -> Vec<usize> {
     use rayon::prelude::*;
@@ -154,11 +138,7 @@ fn sorted_positions<'k>(len: usize, key: impl Fn(usize) -> (&'k str, &'k str) + 
 }
 
 /// Maps ids to their index in `order`; returns the ids met again, which keep their first index.
-fn id_map<'a>(
-    order: &[usize],
-    id_of: impl Fn(usize) -> &'a str,
-    subject: fn(&str) -> Subject,
-) -> (HashMap<&'a str, u32>, Vec<Subject>) {
+fn id_map<'a>(order: &[usize], id_of: impl Fn(usize) -> &'a str, subject: fn(&str) -> Subject) -> IdMap<'a> {
     let mut map = HashMap::with_capacity_and_hasher(order.len(), Default::default());
     let mut duplicates = Vec::new();
     for (index, &position) in order.iter().enumerate() {
